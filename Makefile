@@ -1,0 +1,55 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON := $(BIN)/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+# Settings for `make run`: local development on the embedded SQLite database.
+RUN_ENV := DEBUG=$${DEBUG-1}
+
+.PHONY: help run test venv migrate dataset curator collectstatic clean
+
+help:
+	@echo "make run    set up and serve the app on http://$(HOST):$(PORT)/ (SQLite, shipped dataset)"
+	@echo "make test   run the whole test suite (unit, views, admin, browser)"
+
+# The virtualenv is rebuilt when a requirements list changes.
+$(VENV)/.installed: requirements.txt requirements-test.txt
+	@python=$$(scripts/find-python) || exit 1; \
+	  if [ ! -x $(PYTHON) ] || ! $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+	    echo "Creating $(VENV) with $$python"; rm -rf $(VENV); "$$python" -m venv $(VENV) || exit 1; \
+	  fi
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+migrate: venv
+	$(RUN_ENV) $(PYTHON) manage.py migrate --noinput -v 0
+
+dataset: migrate
+	$(RUN_ENV) $(PYTHON) manage.py load_dataset --if-empty
+
+curator: migrate
+	@$(RUN_ENV) $(PYTHON) manage.py ensure_curator
+
+run: dataset curator
+	@echo
+	@echo "  Timeline:  http://$(HOST):$(PORT)/"
+	@echo "  Admin:     http://$(HOST):$(PORT)/admin/"
+	@echo
+	$(RUN_ENV) $(PYTHON) manage.py runserver --noreload $(HOST):$(PORT)
+
+collectstatic: venv
+	@SECRET_KEY=collectstatic $(PYTHON) manage.py collectstatic --noinput -v 0
+
+# The suite runs on a fresh test database (SQLite, or PostgreSQL when DATABASE_URL says so),
+# against the hashed, compressed static files production serves.
+test: collectstatic
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

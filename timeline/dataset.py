@@ -1,0 +1,249 @@
+"""Load a curated dataset (a folder of CSV files) into the database.
+
+The shipped France–Russia dataset lives in timeline/fixtures/france-russia/. Loading is
+idempotent: rows are matched on their natural keys (country code, slugs, place name, office
+term start) and saved only when something changed, so reloading neither duplicates rows nor
+fills the history with empty revisions, and curators' additions are kept.
+
+Every row goes through the models' full_clean(), so the dataset obeys the same rules as the
+admin; a bad row stops the load (nothing is written) with its file, line and reason.
+"""
+
+import csv
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .models import (
+    Country,
+    Dispute,
+    Event,
+    OfficeTerm,
+    Organization,
+    Participation,
+    Person,
+    Place,
+    Source,
+    Tag,
+)
+
+SHIPPED_DATASET = Path(__file__).parent / "fixtures" / "france-russia"
+
+
+class DatasetError(Exception):
+    """A row that cannot be loaded, with where it is and why."""
+
+
+@dataclass
+class LoadReport:
+    created: dict = field(default_factory=dict)
+    updated: dict = field(default_factory=dict)
+
+    def count(self, model, created):
+        bucket = self.created if created else self.updated
+        name = model._meta.verbose_name_plural
+        bucket[name] = bucket.get(name, 0) + 1
+
+    def __str__(self):
+        def fmt(counts):
+            return ", ".join(f"{n} {name}" for name, n in counts.items()) or "nothing"
+
+        return f"created {fmt(self.created)}; updated {fmt(self.updated)}"
+
+
+def split(cell):
+    return [item.strip() for item in (cell or "").split(";") if item.strip()]
+
+
+def parse_date(cell, where):
+    try:
+        return date.fromisoformat(cell) if cell else None
+    except ValueError:
+        raise DatasetError(f"{where}: {cell!r} is not a date (YYYY-MM-DD)") from None
+
+
+def parse_int(cell, where):
+    try:
+        return int(cell or 0)
+    except ValueError:
+        raise DatasetError(f"{where}: {cell!r} is not a whole number") from None
+
+
+def parse_pairs(cell):
+    """'emmanuel-macron:host;vladimir-putin:guest' -> [('emmanuel-macron', 'host'), …]"""
+    pairs = []
+    for item in split(cell):
+        slug, _, role = item.partition(":")
+        pairs.append((slug.strip(), role.strip() or Participation.Role.PARTICIPANT))
+    return pairs
+
+
+class Loader:
+    def __init__(self, directory):
+        self.directory = Path(directory)
+        self.report = LoadReport()
+
+    def rows(self, name):
+        path = self.directory / name
+        with path.open(newline="", encoding="utf-8") as handle:
+            for line, row in enumerate(csv.DictReader(handle), start=2):
+                yield f"{name}:{line}", row
+
+    def upsert(self, model, lookup, values, where):
+        """Get or create the row matching `lookup`; save only when a value differs."""
+        obj = model.objects.filter(**lookup).first()
+        created = obj is None
+        if created:
+            obj = model(**lookup)
+        changed = created
+        for name, value in values.items():
+            if getattr(obj, name) != value:
+                setattr(obj, name, value)
+                changed = True
+        if changed:
+            self.validate(obj, where)
+            obj.save()
+            self.report.count(model, created)
+        return obj
+
+    def validate(self, obj, where):
+        try:
+            obj.full_clean(validate_unique=False)
+        except ValidationError as error:
+            raise DatasetError(f"{where}: {'; '.join(error.messages)}") from error
+
+    def lookup(self, model, where, **key):
+        try:
+            return model.objects.get(**key)
+        except model.DoesNotExist:
+            label = ", ".join(f"{k}={v!r}" for k, v in key.items())
+            raise DatasetError(f"{where}: unknown {model._meta.verbose_name} ({label})") from None
+
+    def load(self):
+        with transaction.atomic():
+            self.load_reference()
+            self.load_events()
+        return self.report
+
+    def load_reference(self):
+        for where, row in self.rows("countries.csv"):
+            self.upsert(Country, {"code": row["code"]}, {"name": row["name"]}, where)
+        for where, row in self.rows("people.csv"):
+            country = self.lookup(Country, where, code=row["country"]) if row["country"] else None
+            self.upsert(Person, {"slug": row["slug"]}, {"name": row["name"], "country": country}, where)
+        for where, row in self.rows("organizations.csv"):
+            country = self.lookup(Country, where, code=row["country"]) if row["country"] else None
+            self.upsert(
+                Organization,
+                {"slug": row["slug"]},
+                {"name": row["name"], "kind": row["kind"], "country": country},
+                where,
+            )
+        for where, row in self.rows("places.csv"):
+            country = self.lookup(Country, where, code=row["country"]) if row["country"] else None
+            values = {"country": country, "latitude": None, "longitude": None}
+            if row["latitude"]:
+                values["latitude"] = Place._meta.get_field("latitude").to_python(row["latitude"])
+                values["longitude"] = Place._meta.get_field("longitude").to_python(row["longitude"])
+            self.upsert(Place, {"name": row["name"]}, values, where)
+        for where, row in self.rows("offices.csv"):
+            self.upsert(
+                OfficeTerm,
+                {
+                    "person": self.lookup(Person, where, slug=row["person"]),
+                    "office": row["office"],
+                    "start": parse_date(row["start"], where),
+                },
+                {
+                    "country": self.lookup(Country, where, code=row["country"]),
+                    "end": parse_date(row["end"], where),
+                },
+                where,
+            )
+        for where, row in self.rows("disputes.csv"):
+            dispute = self.upsert(
+                Dispute,
+                {"slug": row["slug"]},
+                {
+                    "name": row["name"],
+                    "summary": row["summary"],
+                    "start": parse_date(row["start"], where),
+                    "end": parse_date(row["end"], where),
+                    "status": row["status"],
+                },
+                where,
+            )
+            dispute.parties.add(*[self.lookup(Country, where, code=c) for c in split(row["parties"])])
+
+    def load_events(self):
+        sources = {}
+        for where, row in self.rows("sources.csv"):
+            sources.setdefault(row["event"], []).append((where, row))
+
+        for where, row in self.rows("events.csv"):
+            existing = Event.objects.filter(slug=row["slug"]).first()
+            event = self.upsert(
+                Event,
+                {"slug": row["slug"]},
+                {
+                    "title": row["title"],
+                    "kind": row["kind"],
+                    "start": parse_date(row["start"], where),
+                    "end": parse_date(row["end"], where),
+                    "date_precision": row["precision"] or "day",
+                    "cancelled": row["cancelled"].strip().lower() == "yes",
+                    "summary": row["summary"],
+                    "quote": row["quote"],
+                    "place": self.lookup(Place, where, name=row["place"]) if row["place"] else None,
+                    "tone": parse_int(row["tone"], where),
+                    # A new event starts as a draft: it is published once its sources exist.
+                    "state": existing.state if existing else Event.State.DRAFT,
+                },
+                where,
+            )
+            event.countries.add(*[self.lookup(Country, where, code=c) for c in split(row["countries"])])
+            event.disputes.add(*[self.lookup(Dispute, where, slug=s) for s in split(row["disputes"])])
+            for slug in split(row["tags"]):
+                tag = Tag.objects.filter(slug=slug).first() or self.upsert(
+                    Tag, {"slug": slug}, {"name": slug.replace("-", " ")}, where
+                )
+                event.tags.add(tag)
+            for slug, role in parse_pairs(row["people"]):
+                self.participation(event, where, role, person=self.lookup(Person, where, slug=slug))
+            for slug, role in parse_pairs(row["organizations"]):
+                self.participation(
+                    event, where, role, organization=self.lookup(Organization, where, slug=slug)
+                )
+            event_sources = sources.pop(event.slug, [])
+            if not event_sources and not event.sources.exists():
+                raise DatasetError(f"{where}: event {event.slug!r} has no source in sources.csv")
+            for source_where, source in event_sources:
+                self.upsert(
+                    Source,
+                    {"event": event, "url": source["url"], "title": source["title"]},
+                    {
+                        "publisher": source["publisher"],
+                        "author": source["author"],
+                        "published": parse_date(source["published"], source_where),
+                        "quote": source["quote"],
+                    },
+                    source_where,
+                )
+            if existing is None:
+                self.upsert(Event, {"pk": event.pk}, {"state": Event.State.PUBLISHED}, where)
+
+        for slug, rows in sources.items():
+            raise DatasetError(f"{rows[0][0]}: source for unknown event {slug!r}")
+
+    def participation(self, event, where, role, **actor):
+        if role not in Participation.Role.values:
+            raise DatasetError(f"{where}: unknown participation role {role!r}")
+        if not event.participations.filter(role=role, **actor).exists():
+            self.upsert(Participation, {"event": event, "role": role, **actor}, {}, where)
+
+
+def load_dataset(directory=SHIPPED_DATASET):
+    return Loader(directory).load()
