@@ -1,4 +1,4 @@
-"""Test-run environment, set before Django reads its settings.
+"""Test-run environment, loaded as a pytest plugin (-p) before pytest-django reads settings.
 
 Tests run as production does (DEBUG off, hashed static files) but over plain HTTP on
 loopback, so the HTTPS redirect and secure-only cookies are switched off here.
