@@ -1,0 +1,336 @@
+"""The event screen: what curators use most.
+
+Rules enforced here, beside the model's own validation:
+- An event is published only with at least one source. The model checks saved sources; on
+  the admin form the sources arrive in the inline, so `SourceInlineFormSet` checks what the
+  curator is about to save (new sources counted, removed ones not).
+- Only users with `timeline.publish_event` (editors) change the state; for others it is
+  read-only and a new event is a draft.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _, ngettext
+from import_export.admin import ImportExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from ..history import RestoreError, deleted_events, restore_deleted_event
+from ..models import PUBLISH_NEEDS_SOURCE, Event, Participation, Source
+from .resources import EventResource
+
+SOURCES_PREFIX = "sources"
+
+
+def is_publish_needs_source(error):
+    return str(getattr(error, "message", error)) == str(PUBLISH_NEEDS_SOURCE)
+
+
+class SourceInlineFormSet(BaseInlineFormSet):
+    """Refuses to save a published event without a source, counting the posted sources."""
+
+    def clean(self):
+        super().clean()
+        if self.instance.state != Event.State.PUBLISHED:
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.has_changed() or form.instance.pk  # an empty extra form is no source
+            if not self._should_delete_form(form)
+        ]
+        if not kept:
+            raise ValidationError(PUBLISH_NEEDS_SOURCE, code="publish_needs_source")
+
+
+class SourceInline(admin.StackedInline):
+    model = Source
+    formset = SourceInlineFormSet
+    fields = [("url", "publisher"), ("title", "author"), ("published", "archived_url"), "quote"]
+    extra = 0
+    verbose_name = _("source")
+    verbose_name_plural = _("Sources — every published event needs at least one")
+    classes = ["sources-inline"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 0 if obj and obj.sources.exists() else 1
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "quote":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    fields = ["person", "organization", "role"]
+    autocomplete_fields = ["person", "organization"]
+    extra = 0
+    verbose_name = _("participant")
+    verbose_name_plural = _("Participants — a person or an organisation in each row")
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 0 if obj and obj.participations.exists() else 1
+
+
+class EventAdminForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = "__all__"
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "quote": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def _update_errors(self, errors):
+        # The model refuses publishing by looking at the sources saved in the database.
+        # When the source inline was posted with this form, SourceInlineFormSet judges
+        # the sources about to be saved instead (a source added in the same save counts).
+        if hasattr(errors, "error_dict") and "state" in errors.error_dict:
+            inline_posted = f"{SOURCES_PREFIX}-TOTAL_FORMS" in self.data
+            kept = [
+                e
+                for e in errors.error_dict["state"]
+                if not (inline_posted and is_publish_needs_source(e))
+            ]
+            if kept and "state" not in self.fields:  # read-only state: say it at the top
+                errors.error_dict.setdefault("__all__", []).extend(kept)
+                kept = []
+            if kept:
+                errors.error_dict["state"] = kept
+            else:
+                del errors.error_dict["state"]
+        super()._update_errors(errors)
+
+
+class SourcedFilter(admin.SimpleListFilter):
+    title = _("sources")
+    parameter_name = "sourced"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Unsourced (no source yet)")), ("yes", _("Has a source"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(source_count=0)
+        if self.value() == "yes":
+            return queryset.filter(source_count__gt=0)
+        return queryset
+
+
+@admin.register(Event)
+class EventAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    form = EventAdminForm
+    resource_classes = [EventResource]
+    inlines = [SourceInline, ParticipationInline]
+    list_display = [
+        "title",
+        "when",
+        "kind",
+        "place",
+        "state_badge",
+        "sources_flag",
+        "cancelled",
+    ]
+    list_display_links = ["title"]
+    list_filter = [
+        "state",
+        SourcedFilter,
+        "kind",
+        "disputes",
+        "countries",
+        "cancelled",
+    ]
+    list_select_related = ["place"]
+    list_per_page = 50
+    search_fields = ["title", "summary", "quote", "slug"]
+    search_help_text = _("Searches titles, summaries and quotes.")
+    date_hierarchy = "start"
+    ordering = ["-start", "-pk"]
+    autocomplete_fields = ["place", "countries", "disputes", "tags"]
+    actions = ["publish", "unpublish"]
+    save_on_top = True
+    change_list_template = "admin/timeline/event/change_list.html"
+    fieldsets = [
+        (
+            _("What happened"),
+            {"fields": ["title", "kind", "cancelled", "summary", "quote"]},
+        ),
+        (
+            _("When"),
+            {
+                "fields": [("start", "end"), "date_precision"],
+                "description": _(
+                    "Known only to the month or year? Enter the first day (2016-10-01) and "
+                    "set the precision: the site then shows “October 2016”."
+                ),
+            },
+        ),
+        (_("Where"), {"fields": ["place"]}),
+        (
+            _("Who"),
+            {
+                "fields": ["countries"],
+                "description": _(
+                    "The countries involved. The people and organisations taking part "
+                    "are listed under “Participants” below."
+                ),
+            },
+        ),
+        (_("Why it matters"), {"fields": ["disputes", "tags", "tone"]}),
+        (
+            _("Publication"),
+            {
+                "fields": ["state", "slug"],
+                "description": _(
+                    "Drafts are visible only here. An editor publishes an event once it "
+                    "has at least one source."
+                ),
+            },
+        ),
+    ]
+
+    # --- list -------------------------------------------------------------------------
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(source_count=Count("sources", distinct=True))
+
+    @admin.display(description=_("date"), ordering="start")
+    def when(self, obj):
+        return obj.date_display
+
+    @admin.display(description=_("state"), ordering="state")
+    def state_badge(self, obj):
+        return format_html(
+            '<span class="event-state event-state--{}">{}</span>', obj.state, obj.get_state_display()
+        )
+
+    @admin.display(description=_("sources"), ordering="source_count")
+    def sources_flag(self, obj):
+        if obj.source_count:
+            return obj.source_count
+        return format_html(
+            '<span class="unsourced" title="{}">⚠ {}</span>',
+            _("No source yet: it cannot be published."),
+            _("unsourced"),
+        )
+
+    # --- publishing ---------------------------------------------------------------------
+    def has_publish_permission(self, request):
+        return request.user.has_perm("timeline.publish_event")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            readonly.append("state")
+        return readonly
+
+    def _set_state(self, request, events, state):
+        for event in events:
+            event.state = state
+            event._history_user = request.user
+            event.save(update_fields=["state", "updated_at"])
+
+    @admin.action(permissions=["publish"], description=_("Publish the selected events"))
+    def publish(self, request, queryset):
+        queryset = queryset.exclude(state=Event.State.PUBLISHED)
+        ready = [e for e in queryset if e.source_count]
+        skipped = [e for e in queryset if not e.source_count]
+        self._set_state(request, ready, Event.State.PUBLISHED)
+        if ready:
+            self.message_user(
+                request,
+                ngettext("Published %d event.", "Published %d events.", len(ready)) % len(ready),
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "Not published, because it has no source: %(titles)s.",
+                    "Not published, because they have no source: %(titles)s.",
+                    len(skipped),
+                )
+                % {"titles": "; ".join(f"“{e.title}”" for e in skipped)},
+                messages.WARNING,
+            )
+        if not ready and not skipped:
+            self.message_user(request, _("The selected events were published already."))
+
+    @admin.action(permissions=["publish"], description=_("Unpublish the selected events (back to draft)"))
+    def unpublish(self, request, queryset):
+        events = list(queryset.filter(state=Event.State.PUBLISHED))
+        self._set_state(request, events, Event.State.DRAFT)
+        self.message_user(
+            request,
+            ngettext(
+                "%d event is a draft again.", "%d events are drafts again.", len(events)
+            )
+            % len(events),
+            messages.SUCCESS,
+        )
+
+    # --- the public page ----------------------------------------------------------------
+    def view_on_site(self, obj):
+        """Only published events have a public page."""
+        return obj.get_absolute_url() if obj.is_published else None
+
+    # --- deleted events -------------------------------------------------------------------
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "deleted/",
+                self.admin_site.admin_view(self.deleted_view),
+                name="%s_%s_deleted" % info,
+            ),
+            path(
+                "deleted/<int:history_id>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="%s_%s_restore" % info,
+            ),
+        ] + super().get_urls()
+
+    def has_restore_permission(self, request):
+        return self.has_add_permission(request)
+
+    def deleted_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        records = deleted_events()[:200]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Deleted events"),
+            "subtitle": None,
+            "opts": self.opts,
+            "records": records,
+            "can_restore": self.has_restore_permission(request),
+        }
+        return TemplateResponse(request, "admin/timeline/event/deleted.html", context)
+
+    def restore_view(self, request, history_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_restore_permission(request):
+            raise PermissionDenied
+        try:
+            result = restore_deleted_event(history_id, request.user)
+        except RestoreError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:timeline_event_deleted"))
+        self.message_user(
+            request, str(result), messages.WARNING if result.notes else messages.SUCCESS
+        )
+        return HttpResponseRedirect(reverse("admin:timeline_event_change", args=[result.event.pk]))
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "deleted_events_url": reverse("admin:timeline_event_deleted"),
+        }
+        return super().changelist_view(request, extra_context)

@@ -1,0 +1,103 @@
+"""Throttle repeated failed logins to the admin.
+
+After `settings.LOGIN_FAILURE_LIMIT` failed attempts for one username within
+`settings.LOGIN_FAILURE_WINDOW_SECONDS`, that username is locked until the window (counted
+from its first failure) has passed: every attempt is refused, even with the right password,
+so guessing cannot go on in the background. One client address is allowed four times as many
+failures across all usernames before it is locked too (that stops one machine trying many
+accounts without locking a whole newsroom behind one address out after a few typos).
+
+Counters live in Django's cache (locmem by default; use a shared cache such as Redis or the
+database cache when several server processes run). The address is REMOTE_ADDR: behind a
+reverse proxy, have the proxy set it (or leave the per-username limit to do the work).
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _, ngettext
+
+ADDRESS_FACTOR = 4
+
+
+def _limit():
+    return settings.LOGIN_FAILURE_LIMIT
+
+
+def _window():
+    return settings.LOGIN_FAILURE_WINDOW_SECONDS
+
+
+def _keys(username, address):
+    keys = []
+    if username:
+        keys.append((f"login-failures:user:{username.strip().lower()}", _limit()))
+    if address:
+        keys.append((f"login-failures:addr:{address}", _limit() * ADDRESS_FACTOR))
+    return keys
+
+
+def client_address(request):
+    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+
+
+def seconds_locked(username, address):
+    """Seconds until these credentials may try again; 0 when they are not locked."""
+    wait = 0
+    for key, limit in _keys(username, address):
+        if cache.get(f"{key}:count", 0) >= limit:
+            since = cache.get(f"{key}:since") or time.time()
+            wait = max(wait, int(since + _window() - time.time()) + 1)
+    return max(wait, 0)
+
+
+def record_failure(username, address):
+    """Count one failure. The window starts at the first failure and is not extended."""
+    now = time.time()
+    for key, _unused in _keys(username, address):
+        cache.add(f"{key}:since", now, timeout=_window())
+        cache.add(f"{key}:count", 0, timeout=_window())
+        try:
+            cache.incr(f"{key}:count")  # atomic in every cache backend Django ships
+        except ValueError:  # expired between add() and incr()
+            cache.set(f"{key}:count", 1, timeout=_window())
+
+
+def clear_failures(username):
+    if username:
+        key = f"login-failures:user:{username.strip().lower()}"
+        cache.delete_many([f"{key}:count", f"{key}:since"])
+
+
+class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin login form, refusing every attempt while the username/address is locked."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "locked": _(
+            "Too many failed login attempts. For your security, logging in is paused: "
+            "try again in %(minutes)s."
+        ),
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        address = client_address(self.request)
+        wait = seconds_locked(username, address)
+        if wait:
+            minutes = max(1, -(-wait // 60))
+            raise ValidationError(
+                self.error_messages["locked"],
+                code="locked",
+                params={"minutes": ngettext("%d minute", "%d minutes", minutes) % minutes},
+            )
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            record_failure(username, address)
+            raise
+        clear_failures(username)
+        return cleaned
