@@ -72,6 +72,14 @@ def parse_int(cell, where):
         raise DatasetError(f"{where}: {cell!r} is not a whole number") from None
 
 
+def add_missing(related, objects):
+    """Add to an m2m only what is missing: an empty add() would still record a revision."""
+    present = set(related.values_list("pk", flat=True))
+    missing = [obj for obj in objects if obj.pk not in present]
+    if missing:
+        related.add(*missing)
+
+
 def parse_pairs(cell):
     """'emmanuel-macron:host;vladimir-putin:guest' -> [('emmanuel-macron', 'host'), …]"""
     pairs = []
@@ -100,7 +108,7 @@ class Loader:
             obj = model(**lookup)
         changed = created
         for name, value in values.items():
-            if getattr(obj, name) != value:
+            if created or getattr(obj, name) != value:
                 setattr(obj, name, value)
                 changed = True
         if changed:
@@ -176,7 +184,9 @@ class Loader:
                 },
                 where,
             )
-            dispute.parties.add(*[self.lookup(Country, where, code=c) for c in split(row["parties"])])
+            add_missing(
+                dispute.parties, [self.lookup(Country, where, code=c) for c in split(row["parties"])]
+            )
 
     def load_events(self):
         sources = {}
@@ -204,13 +214,18 @@ class Loader:
                 },
                 where,
             )
-            event.countries.add(*[self.lookup(Country, where, code=c) for c in split(row["countries"])])
-            event.disputes.add(*[self.lookup(Dispute, where, slug=s) for s in split(row["disputes"])])
-            for slug in split(row["tags"]):
-                tag = Tag.objects.filter(slug=slug).first() or self.upsert(
-                    Tag, {"slug": slug}, {"name": slug.replace("-", " ")}, where
-                )
-                event.tags.add(tag)
+            add_missing(
+                event.countries, [self.lookup(Country, where, code=c) for c in split(row["countries"])]
+            )
+            add_missing(
+                event.disputes, [self.lookup(Dispute, where, slug=s) for s in split(row["disputes"])]
+            )
+            tags = [
+                Tag.objects.filter(slug=slug).first()
+                or self.upsert(Tag, {"slug": slug}, {"name": slug.replace("-", " ")}, where)
+                for slug in split(row["tags"])
+            ]
+            add_missing(event.tags, tags)
             for slug, role in parse_pairs(row["people"]):
                 self.participation(event, where, role, person=self.lookup(Person, where, slug=slug))
             for slug, role in parse_pairs(row["organizations"]):
