@@ -100,7 +100,8 @@ def admin_form_data(response):
                 data[form.add_prefix(name)] = value
 
     add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
+    inlines = response.context["inline_admin_formsets"] if "inline_admin_formsets" in response.context else []
+    for inline in inlines:
         formset = inline.formset
         add(formset.management_form)
         for form in formset.forms:
