@@ -1,0 +1,197 @@
+/*
+ * The dashboard's behaviour, the only script of ours (CSP: no inline code).
+ *
+ * The server sends the figure as JSON (json_script #timeline-figure); this script draws it
+ * with Plotly.react on load and after every htmx swap, purges the chart before htmx removes
+ * it, and turns a click on a marker into an htmx request for the event's detail panel.
+ */
+(function () {
+  "use strict";
+
+  var CHART_ID = "timeline-chart";
+  var FIGURE_ID = "timeline-figure";
+  var DETAIL_ID = "event-detail";
+  var NARROW = 640; // px: phone layout below this width
+  var PLOT_CONFIG = {
+    responsive: true,
+    displayModeBar: false,
+    displaylogo: false,
+    scrollZoom: false,
+    doubleClick: "reset",
+    showTips: false
+  };
+
+  function figureText() {
+    var script = document.getElementById(FIGURE_ID);
+    return script ? script.textContent : null;
+  }
+
+  function isNarrow() {
+    return window.innerWidth < NARROW;
+  }
+
+  // The server lays the figure out for a desktop. A phone gets smaller type, no legend
+  // (the lanes are labelled by kind, and the help text explains hollow markers), dispute
+  // names written from the left edge and cut to fit, and shorter button labels.
+  function adapt(figure, width) {
+    var layout = figure.layout;
+    if (!isNarrow()) return figure;
+    var range = layout.xaxis && layout.xaxis.range;
+    var chars = Math.max(14, Math.floor((width - 110) / 6.2));
+    layout.font = Object.assign({}, layout.font, {size: 11});
+    layout.margin = Object.assign({}, layout.margin, {l: 2, r: 6, t: 40});
+    layout.showlegend = false;
+    layout.yaxis = Object.assign({}, layout.yaxis, {tickfont: {size: 10}, ticklabelstandoff: 3});
+    layout.yaxis2 = Object.assign({}, layout.yaxis2, {tickfont: {size: 10}});
+    if (layout.xaxis && layout.xaxis.rangeselector) {
+      layout.xaxis.rangeselector.font = {size: 11};
+      layout.xaxis.rangeselector.buttons = layout.xaxis.rangeselector.buttons.map(function (b) {
+        var short = {"1 year": "1y", "5 years": "5y", "All": "all"}[b.label];
+        return Object.assign({}, b, {label: short || b.label});
+      });
+    }
+    (layout.annotations || []).forEach(function (a) {
+      if (a.name === "tone-title" && layout.meta && layout.meta.narrow_tone_title) {
+        a.text = layout.meta.narrow_tone_title;
+        a.font = Object.assign({}, a.font, {size: 10});
+      }
+    });
+    figure.data.forEach(function (trace) {
+      if (trace.meta !== "dispute-label" || !range) return;
+      trace.x = [range[0]];
+      trace.textposition = "middle right";
+      trace.text = trace.text.map(function (t) {
+        t = t.trim();
+        return " " + (t.length > chars ? t.slice(0, chars - 1).trim() + "…" : t);
+      });
+    });
+    return figure;
+  }
+
+  function eventUrl(gd, slug) {
+    var pattern = gd.getAttribute("data-event-url") || "/events/__slug__/";
+    return pattern.replace("__slug__", encodeURIComponent(slug));
+  }
+
+  function bindClicks(gd) {
+    if (gd._timelineClicks) return;
+    gd._timelineClicks = true;
+    gd.on("plotly_click", function (data) {
+      var point = data && data.points && data.points[0];
+      if (!point || typeof point.customdata !== "string") return;
+      var meta = point.data && point.data.meta;
+      if (meta !== "events" && meta !== "events-cancelled") return;
+      htmx.ajax("GET", eventUrl(gd, point.customdata), {target: "#" + DETAIL_ID, swap: "innerHTML"});
+    });
+  }
+
+  function draw() {
+    var gd = document.getElementById(CHART_ID);
+    var text = figureText();
+    if (!gd || !window.Plotly) return;
+    if (!text) { // no figure (the filters are wrong): nothing to draw
+      if (gd._fullLayout) purge(gd);
+      return;
+    }
+    var narrow = isNarrow();
+    if (gd._timelineText === text && gd._timelineNarrow === narrow && gd._fullLayout) return;
+    var figure = JSON.parse(text);
+    gd._timelineText = text;
+    gd._timelineNarrow = narrow;
+    gd.setAttribute("aria-busy", "true");
+    figure = adapt(figure, gd.clientWidth || window.innerWidth);
+    Plotly.react(gd, figure.data, figure.layout, PLOT_CONFIG).then(function () {
+      bindClicks(gd);
+      gd.removeAttribute("aria-busy");
+      gd.setAttribute("data-drawn", "true");
+    });
+  }
+
+  function purge(root) {
+    if (!root || !window.Plotly) return;
+    var graphs = [];
+    if (root.classList && root.classList.contains("js-plotly-plot")) graphs.push(root);
+    if (root.querySelectorAll) graphs.push.apply(graphs, root.querySelectorAll(".js-plotly-plot"));
+    graphs.forEach(function (gd) {
+      Plotly.purge(gd);
+      gd._timelineClicks = false;
+      gd._timelineText = null;
+    });
+  }
+
+  // GET forms send every field, empty or not; a shared link reads better without them.
+  function dropEmptyParameters(event) {
+    var ctx = event.detail && event.detail.ctx;
+    if (!ctx || !ctx.request || ctx.request.method !== "GET" || !ctx.request.body) return;
+    if (!ctx.sourceElement || ctx.sourceElement.id !== "filters") return;
+    var kept = new FormData();
+    var any = false;
+    ctx.request.body.forEach(function (value, key) {
+      if (value !== "") { kept.append(key, value); any = true; }
+    });
+    ctx.request.body = kept;
+    if (!any) ctx.request.action = ctx.request.action.split("?")[0];
+  }
+
+  // On a phone the filters start folded so that the chart is on the first screen.
+  function foldFiltersOnPhone() {
+    var box = document.querySelector(".filters-box");
+    if (box && isNarrow() && !box.querySelector(".form-errors")) box.open = false;
+  }
+
+  function openFiltersOnError() {
+    var box = document.querySelector(".filters-box");
+    if (box && box.querySelector(".form-errors")) box.open = true;
+  }
+
+  function showDetail() {
+    var panel = document.getElementById(DETAIL_ID);
+    if (!panel) return;
+    var heading = panel.querySelector("h2, h1");
+    var target = heading || panel;
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    var box = panel.getBoundingClientRect();
+    var visible = box.top >= 0 && box.top < window.innerHeight - 80;
+    target.focus({preventScroll: visible});
+    if (!visible) panel.scrollIntoView({block: "start"});
+  }
+
+  document.addEventListener("htmx:config:request", dropEmptyParameters);
+
+  document.addEventListener("htmx:before:swap", function (event) {
+    var tasks = (event.detail && event.detail.tasks) || [];
+    tasks.forEach(function (task) {
+      var style = (task.swapSpec && task.swapSpec.style) || "";
+      if (/morph/i.test(style)) return; // a morph keeps the chart (hx-morph-skip)
+      purge(task.target);
+    });
+  });
+
+  document.addEventListener("htmx:before:cleanup", function (event) {
+    purge(event.target);
+  });
+
+  document.addEventListener("htmx:after:swap", function (event) {
+    var target = event.detail && event.detail.ctx && event.detail.ctx.target;
+    draw();
+    openFiltersOnError();
+    if (target && target.id === DETAIL_ID) showDetail();
+  });
+
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(draw, 150);
+  });
+
+  function start() {
+    foldFiltersOnPhone();
+    draw();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,647 @@
+"""The timeline figure: a pure function from events, office terms and disputes to a Plotly
+figure as a plain dict (JSON-ready: strings, numbers, lists), drawn in the browser by
+static/timeline/timeline.js with Plotly.react.
+
+Top panel, lanes from top to bottom: who was in office in each country, the disputes, then
+one lane per kind of event. Bottom panel: the relations temperature, a rolling mean of the
+events' tone, on the same time axis.
+"""
+
+import calendar
+import textwrap
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils.html import escape
+from django.utils.translation import gettext as _, gettext_lazy, ngettext
+
+from .dates import Precision, format_date, format_span
+from .models import TONE_MAX, TONE_MIN, Event
+
+DAY_MS = 24 * 60 * 60 * 1000
+TONE_WINDOW_DAYS = 182
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+INK = "#1f2937"
+MUTED = "#6b7280"
+GRID = "#e5e7eb"
+
+# Each kind its own colour and symbol: co-operation in blues and greens, friction in
+# oranges and reds, neutral in greys; symbols differ too, for colour-blind readers and print.
+KIND_STYLE = {
+    Event.Kind.SUMMIT: ("#4338ca", "star"),
+    Event.Kind.VISIT: ("#0369a1", "diamond"),
+    Event.Kind.MEETING: ("#2563eb", "circle"),
+    Event.Kind.CALL: ("#0d9488", "triangle-up"),
+    Event.Kind.AGREEMENT: ("#15803d", "hexagon"),
+    Event.Kind.STATEMENT: ("#4b5563", "square"),
+    Event.Kind.ELECTION: ("#a16207", "pentagon"),
+    Event.Kind.PROTEST: ("#c2410c", "triangle-down"),
+    Event.Kind.SANCTION: ("#b91c1c", "x"),
+    Event.Kind.CYBER: ("#7e22ce", "hourglass"),
+    Event.Kind.MILITARY: ("#7f1d1d", "cross"),
+}
+KIND_ORDER = list(KIND_STYLE)
+COUNTRY_COLOURS = ["#c7d2fe", "#fecdd3", "#bbf7d0", "#fde68a"]
+DISPUTE_FILL = "rgba(245, 158, 11, 0.30)"
+DISPUTE_LINE = "#b45309"
+
+
+@dataclass
+class Lane:
+    y: float
+    label: str
+    group: str  # "office", "dispute", "kind"
+
+
+def inclusive_end(start, end, precision):
+    """The last day a date stands for: 31 Oct 2016 for "October 2016", 31 Dec for a year."""
+    last = end or start
+    if precision == Precision.YEAR:
+        return date(last.year, 12, 31)
+    if precision == Precision.MONTH:
+        return date(last.year, last.month, calendar.monthrange(last.year, last.month)[1])
+    return last
+
+
+def midpoint(start, last):
+    return start + timedelta(days=(last - start).days // 2) if last > start else start
+
+
+def iso(value):
+    return value.isoformat()
+
+
+def duration_ms(start, end_exclusive):
+    return max((end_exclusive - start).days, 1) * DAY_MS
+
+
+def wrap(text, width=48):
+    return "<br>".join(escape(line) for line in textwrap.wrap(str(text), width)) or escape(text)
+
+
+def short_name(person):
+    """'François Hollande' -> 'Hollande' for a band label; the hover has the full name."""
+    return str(person).split()[-1] if person else ""
+
+
+def first_of_month(day):
+    return date(day.year, day.month, 1)
+
+
+def last_of_month(day):
+    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+
+
+def view_window(events, view=None, today=None):
+    """(start, end) of the view: the filters' dates, else the events' extent padded a
+    little and rounded out to whole months."""
+    start, end = view or (None, None)
+    if start and end:
+        return start, end
+    today = today or date.today()
+    if events:
+        first = min(e.start for e in events)
+        last = max(inclusive_end(e.start, e.end, e.date_precision) for e in events)
+        pad = max(timedelta(days=20), (last - first) / 50)
+        start = start or first_of_month(first - pad)
+        end = end or last_of_month(last + pad)
+    else:
+        start = start or (end or today) - timedelta(days=365)
+        end = end or today
+    if end <= start:
+        end = start + timedelta(days=1)
+    return start, end
+
+
+def leading_office(terms):
+    """Per country, the office the lane shows: the one its holders held longest in all
+    (President of Russia rather than the foreign ministry's spokeswoman)."""
+    held = {}
+    for term in terms:
+        end = term.end or date.today()
+        key = (term.country.code, term.office)
+        held[key] = held.get(key, 0) + (end - term.start).days
+    best = {}
+    for (code, office), days in sorted(held.items()):
+        if code not in best or days > held[(code, best[code])]:
+            best[code] = office
+    return best
+
+
+def participants_text(event):
+    people = []
+    for participation in event.participations.all():
+        actor = participation.actor
+        if actor is None:
+            continue
+        people.append(f"{actor} ({participation.get_role_display()})")
+    return ", ".join(people)
+
+
+def precision_note(event):
+    if event.date_precision == Precision.MONTH:
+        return _("date known to the month")
+    if event.date_precision == Precision.YEAR:
+        return _("date known to the year")
+    return ""
+
+
+def event_hover(event):
+    lines = [f"<b>{wrap(event.title)}</b>"]
+    when = escape(event.date_display)
+    note = precision_note(event)
+    if note:
+        when += f" <i>({escape(note)})</i>"
+    lines.append(when)
+    if event.cancelled:
+        lines.append("<b>" + escape(_("Cancelled: did not take place")) + "</b>")
+    lines.append(escape(event.get_kind_display().capitalize()) + (f" · {escape(event.place)}" if event.place else ""))
+    participants = participants_text(event)
+    if participants:
+        lines.append(wrap(_("With: %(people)s") % {"people": participants}, 60))
+    disputes = ", ".join(str(d) for d in event.disputes.all())
+    if disputes:
+        lines.append(wrap(_("Dispute: %(names)s") % {"names": disputes}, 60))
+    lines.append("<span style='color:%s'>%s</span>" % (MUTED, escape(_("Click for details"))))
+    return "<br>".join(lines)
+
+
+def dodge(events, spread=0.36):
+    """Vertical offsets within a lane so that events drawn on the same day do not hide
+    each other: {pk: offset}, 0 for an event alone on its day."""
+    by_day = {}
+    for event in events:
+        x = midpoint(event.start, inclusive_end(event.start, event.end, event.date_precision))
+        by_day.setdefault(x, []).append(event)
+    offsets = {}
+    for same_day in by_day.values():
+        n = len(same_day)
+        for i, event in enumerate(same_day):
+            offsets[event.pk] = 0 if n == 1 else round(-spread + 2 * spread * i / (n - 1), 3)
+    return offsets
+
+
+def rolling_tone(events, window_days=TONE_WINDOW_DAYS):
+    """[(date, mean tone of the events in the `window_days` up to that date, n)] at each
+    event date, oldest first. Cancelled events count: a cancelled visit is a signal too."""
+    dated = sorted((e.start, e.tone) for e in events)
+    points = []
+    lo = 0
+    for i, (day, _tone) in enumerate(dated):
+        if i + 1 < len(dated) and dated[i + 1][0] == day:
+            continue  # one point per day, once every event of that day is in
+        while dated[lo][0] <= day - timedelta(days=window_days):
+            lo += 1
+        window = [t for _, t in dated[lo : i + 1]]
+        points.append((day, round(sum(window) / len(window), 2), len(window)))
+    return points
+
+
+def build_figure(
+    events,
+    terms=(),
+    disputes=(),
+    *,
+    countries=(),
+    view=None,
+    today=None,
+    uirevision="timeline",
+    tone_window_days=TONE_WINDOW_DAYS,
+):
+    """The timeline as a Plotly figure dict.
+
+    events: published events (with participations, disputes and place fetched);
+    terms: office terms of the pair's countries; disputes: the disputes to draw;
+    countries: [(code, name)] in lane order; view: (from, to) of the filters, either may be
+    None; today: the date an open-ended view ends on (tests pass it); uirevision: keep the
+    reader's zoom while this stays the same.
+    """
+    events = list(events)
+    view_start, view_end = view_window(events, view, today)
+    traces, lanes = [], []
+    y = 0.0
+
+    # Lanes 1: who was in office, one lane per country.
+    offices = leading_office(terms)
+    for index, (code, name) in enumerate(countries):
+        office = offices.get(code)
+        lane_terms = [
+            t for t in terms
+            if t.country.code == code and t.office == office
+            and t.start <= view_end and (t.end is None or t.end >= view_start)
+        ]
+        if not lane_terms:
+            continue
+        lanes.append(Lane(y, name, "office"))
+        colour = COUNTRY_COLOURS[index % len(COUNTRY_COLOURS)]
+        shown = [(max(t.start, view_start), min(t.end or view_end, view_end), t) for t in lane_terms]
+        traces.append({
+            "type": "bar",
+            "orientation": "h",
+            "name": _("%(office)s") % {"office": office},
+            "legendgroup": "office",
+            "showlegend": False,
+            "base": [iso(s) for s, _e, _t in shown],
+            "x": [duration_ms(s, e) for s, e, _t in shown],
+            "y": [y] * len(shown),
+            "width": 0.8,
+            "marker": {"color": colour, "line": {"color": "#ffffff", "width": 2}},
+            "text": [escape(short_name(t.person)) for _s, _e, t in shown],
+            "textposition": "inside",
+            "insidetextanchor": "start",
+            "textfont": {"color": INK, "size": 12},
+            "constraintext": "none",
+            "cliponaxis": True,
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "hovertext": [
+                f"<b>{escape(t.person)}</b><br>{escape(t.office)}<br>"
+                f"{escape(format_span(t.start, t.end, open_end=True))}"
+                for _s, _e, t in shown
+            ],
+            "meta": "office",
+        })
+        y += 1
+    if lanes:
+        y += 0.4
+
+    # Lanes 2: the disputes, one lane each; an ongoing one runs to the end of the view.
+    first_dispute_y = y
+    for dispute in disputes:
+        if dispute.start > view_end or (dispute.end and dispute.end < view_start):
+            continue
+        start = max(dispute.start, view_start)
+        end = min(dispute.end or view_end, view_end)
+        ongoing = dispute.end is None
+        lanes.append(Lane(y, str(dispute), "dispute"))
+        label = str(dispute) + (" " + _("(ongoing)") if ongoing else "")
+        traces.append({
+            "type": "bar",
+            "orientation": "h",
+            "name": str(dispute),
+            "legendgroup": "dispute",
+            "showlegend": False,
+            "base": [iso(start)],
+            "x": [duration_ms(start, end)],
+            "y": [y],
+            "width": 0.7,
+            "marker": {"color": DISPUTE_FILL, "line": {"color": DISPUTE_LINE, "width": 1}},
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "hovertext": [
+                f"<b>{wrap(dispute)}</b><br>{escape(format_span(dispute.start, dispute.end, open_end=True))}"
+                + ("<br>" + escape(_("ongoing")) if ongoing else "")
+                + (f"<br>{wrap(dispute.summary, 60)}" if dispute.summary else "")
+            ],
+            "meta": "dispute",
+            "customdata": [dispute.slug],
+        })
+        # The name, written at the visible start of the span so that a short span keeps it.
+        late = (start - view_start) > (view_end - view_start) * 0.6
+        traces.append({
+            "type": "scatter",
+            "mode": "text",
+            "x": [iso(start)],
+            "y": [y],
+            "text": [escape(label) + " " if late else " " + escape(label)],
+            "textposition": "middle left" if late else "middle right",
+            "textfont": {"color": "#78350f", "size": 12},
+            "hoverinfo": "skip",
+            "showlegend": False,
+            "cliponaxis": False,
+            "meta": "dispute-label",
+        })
+        y += 1
+    dispute_lanes = [lane for lane in lanes if lane.group == "dispute"]
+    if dispute_lanes:
+        y += 0.4
+
+    # Lanes 3: events, one lane per kind present, in a fixed order.
+    kinds = [k for k in KIND_ORDER if any(e.kind == k for e in events)]
+    kind_y = {}
+    for kind in kinds:
+        kind_y[kind] = y
+        lanes.append(Lane(y, Event.Kind(kind).label.capitalize(), "kind"))
+        y += 1
+
+    for kind in kinds:
+        colour, symbol = KIND_STYLE[kind]
+        of_kind = [e for e in events if e.kind == kind]
+        label = Event.Kind(kind).label.capitalize()
+        spans = [e for e in of_kind if inclusive_end(e.start, e.end, e.date_precision) > e.start]
+        if spans:
+            # What a month, a year or a multi-day event stands for: a band, not a day.
+            traces.append({
+                "type": "bar",
+                "orientation": "h",
+                "name": label,
+                "legendgroup": kind,
+                "showlegend": False,
+                "base": [iso(e.start) for e in spans],
+                "x": [
+                    duration_ms(e.start, inclusive_end(e.start, e.end, e.date_precision) + timedelta(days=1))
+                    for e in spans
+                ],
+                "y": [kind_y[kind]] * len(spans),
+                "width": 0.36,
+                "marker": {"color": colour, "opacity": 0.25, "line": {"width": 0}},
+                "hoverinfo": "skip",
+                "meta": "event-span",
+            })
+        # The legend entry: the kind's filled symbol, whether or not its events were cancelled.
+        traces.append({
+            "type": "scatter",
+            "mode": "markers",
+            "name": label,
+            "legendgroup": kind,
+            "showlegend": True,
+            "x": [None],
+            "y": [None],
+            "marker": {"symbol": symbol, "size": 12, "color": colour, "line": {"color": "#ffffff", "width": 1}},
+            "hoverinfo": "skip",
+            "meta": "legend-only",
+        })
+        offsets = dodge(of_kind)
+        for cancelled in (False, True):
+            group = [e for e in of_kind if e.cancelled == cancelled]
+            if not group:
+                continue
+            traces.append({
+                "type": "scatter",
+                "mode": "markers",
+                "name": label,
+                "legendgroup": kind,
+                "showlegend": False,
+                "x": [iso(midpoint(e.start, inclusive_end(e.start, e.end, e.date_precision))) for e in group],
+                "y": [kind_y[kind] + offsets[e.pk] for e in group],
+                "customdata": [e.slug for e in group],
+                "hovertemplate": "%{hovertext}<extra></extra>",
+                "hovertext": [event_hover(e) for e in group],
+                "hoverlabel": {"bordercolor": colour},
+                "marker": {
+                    "symbol": f"{symbol}-open" if cancelled else symbol,
+                    "size": 14 if cancelled else 13,
+                    "color": colour,
+                    "line": {"color": colour if cancelled else "#ffffff", "width": 2 if cancelled else 1},
+                },
+                "meta": "events-cancelled" if cancelled else "events",
+            })
+
+    if any(e.cancelled for e in events):
+        # A legend entry that explains the hollow markers.
+        traces.append({
+            "type": "scatter",
+            "mode": "markers",
+            "name": _("Cancelled (hollow)"),
+            "x": [None],
+            "y": [None],
+            "marker": {"symbol": "circle-open", "size": 12, "color": MUTED, "line": {"width": 2}},
+            "hoverinfo": "skip",
+            "showlegend": True,
+            "meta": "legend-only",
+        })
+
+    # Bottom panel: the relations temperature.
+    tone = rolling_tone(events, tone_window_days)
+    months = round(tone_window_days / 30.4)
+    tone_subtitle = _("%(months)s-month average tone of the events, from −10 (conflict) to +10 (co-operation)") % {"months": months}
+    if tone:
+        # The line breaks where no event falls in the window: no events, no temperature.
+        xs, ys, ns = [], [], []
+        for i, (day, mean, n) in enumerate(tone):
+            if i and (day - tone[i - 1][0]).days > tone_window_days:
+                xs.append(None), ys.append(None), ns.append(None)
+            xs.append(iso(day)), ys.append(mean), ns.append(n)
+        traces.append({
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": _("Relations temperature"),
+            "showlegend": False,
+            "connectgaps": False,
+            "x": xs,
+            "y": ys,
+            "yaxis": "y2",
+            "line": {"color": INK, "width": 2},
+            "marker": {
+                "size": 6,
+                "color": [0 if v is None else v for v in ys],
+                "colorscale": [[0, "#b91c1c"], [0.5, "#d1d5db"], [1, "#1d4ed8"]],
+                "cmin": TONE_MIN,
+                "cmax": TONE_MAX,
+            },
+            "customdata": ns,
+            "hovertemplate": (
+                "%{x|%d %b %Y}<br>"
+                + escape(_("Average tone %(months)s months back: ") % {"months": months})
+                + "<b>%{y:+.1f}</b><br>"
+                + escape(_("over %{customdata} events"))
+                + "<extra></extra>"
+            ),
+            "meta": "tone",
+        })
+
+    # Layout: heights grow with the number of lanes so that no lane is squashed.
+    lane_px = 32
+    top_px = max(y, 1) * lane_px
+    tone_px = 150
+    gap_px = 70
+    plot_px = top_px + gap_px + tone_px
+    margin = {"l": 8, "r": 16, "t": 64, "b": 24}
+    height = int(plot_px + margin["t"] + margin["b"] + 90)  # + the range slider
+    tone_top = tone_px / plot_px
+    lane_bottom = (tone_px + gap_px) / plot_px
+
+    tickvals, ticktext = [], []
+    for lane in lanes:
+        if lane.group == "dispute":
+            continue
+        tickvals.append(lane.y)
+        ticktext.append(escape(lane.label))
+    if dispute_lanes:
+        tickvals.append((first_dispute_y + dispute_lanes[-1].y) / 2)
+        ticktext.append(escape(ngettext("Dispute", "Disputes", len(dispute_lanes))))
+
+    shapes = [
+        {  # the zero line of the temperature
+            "type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y2", "y0": 0, "y1": 0,
+            "line": {"color": MUTED, "width": 1, "dash": "dot"},
+        }
+    ]
+    # Light separators between the groups of lanes.
+    for boundary in (first_dispute_y - 0.7, (dispute_lanes[-1].y + 0.7) if dispute_lanes else None):
+        if boundary is not None and boundary > 0 and kinds:
+            shapes.append({
+                "type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": boundary, "y1": boundary,
+                "line": {"color": GRID, "width": 1},
+            })
+
+    annotations = [
+        {
+            "name": "tone-title",
+            "text": "<b>" + escape(_("Relations temperature")) + "</b>  " + escape(tone_subtitle),
+            "xref": "paper", "yref": "paper", "x": 0, "y": tone_top, "yanchor": "bottom",
+            "xanchor": "left", "showarrow": False, "font": {"size": 12, "color": INK},
+            "yshift": 6,
+        }
+    ]
+    if not events:
+        annotations.append({
+            "text": escape(_("No events match these filters.")),
+            "xref": "paper", "yref": "paper", "x": 0.5, "y": (1 + lane_bottom) / 2,
+            "showarrow": False, "font": {"size": 15, "color": MUTED},
+        })
+
+    layout = {
+        "height": height,
+        "autosize": True,
+        "margin": margin,
+        "font": {"family": FONT, "size": 13, "color": INK},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "barmode": "overlay",
+        "dragmode": "pan",
+        "hovermode": "closest",
+        "hoverlabel": {"bgcolor": "#ffffff", "font": {"family": FONT, "size": 13, "color": INK}, "align": "left"},
+        "uirevision": uirevision,
+        # Shorter wording for phones; timeline.js swaps it in below 640px.
+        "meta": {
+            "narrow_tone_title": "<b>" + escape(_("Relations temperature")) + "</b><br>"
+            + escape(_("%(months)s-month average tone, −10 conflict … +10 co-operation") % {"months": months}),
+        },
+        "showlegend": bool(kinds),
+        "legend": {
+            "orientation": "h",
+            "x": 1, "xanchor": "right", "y": 1, "yanchor": "bottom",
+            "font": {"size": 12},
+            "itemclick": "toggle",
+            "itemdoubleclick": "toggleothers",
+            "bgcolor": "rgba(255,255,255,0)",
+        },
+        "xaxis": {
+            "type": "date",
+            "range": [iso(view_start), iso(view_end)],
+            "uirevision": uirevision,
+            "showgrid": True,
+            "gridcolor": GRID,
+            "linecolor": MUTED,
+            "ticks": "outside",
+            "anchor": "y2",
+            "automargin": True,
+            # The slider shows the events only: not the bands, labels or temperature.
+            "rangeslider": {
+                "visible": True,
+                "range": [iso(view_start), iso(view_end)],
+                "autorange": False,
+                "thickness": 0.07,
+                "bgcolor": "#f9fafb",
+                "bordercolor": GRID,
+                "borderwidth": 1,
+                "yaxis": {"rangemode": "fixed", "range": [y - 0.4, (kind_y[kinds[0]] - 0.6) if kinds else -0.6]},
+                "yaxis2": {"rangemode": "fixed", "range": [100, 101]},
+            },
+            "rangeselector": {
+                "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom",
+                "buttons": [
+                    {"count": 1, "label": _("1 year"), "step": "year", "stepmode": "backward"},
+                    {"count": 5, "label": _("5 years"), "step": "year", "stepmode": "backward"},
+                    {"step": "all", "label": _("All")},
+                ],
+                "bgcolor": "#f3f4f6",
+                "activecolor": "#c7d2fe",
+                "font": {"size": 12},
+            },
+        },
+        "yaxis": {
+            "domain": [lane_bottom, 1],
+            "range": [y - 0.4, -0.6],
+            "fixedrange": True,
+            "tickvals": tickvals,
+            "ticktext": ticktext,
+            "showgrid": False,
+            "zeroline": False,
+            "automargin": True,
+            "ticklabelstandoff": 6,
+        },
+        "yaxis2": {
+            "domain": [0, tone_top],
+            "range": [TONE_MIN - 1, TONE_MAX + 1],
+            "fixedrange": True,
+            "tickvals": [TONE_MIN, TONE_MIN / 2, 0, TONE_MAX / 2, TONE_MAX],
+            "ticktext": ["−10", "−5", "0", "+5", "+10"],
+            "showgrid": True,
+            "gridcolor": GRID,
+            "zeroline": False,
+            "automargin": True,
+        },
+        "shapes": shapes,
+        "annotations": annotations,
+    }
+    return {"data": traces, "layout": layout}
+
+
+def describe(events, terms, disputes, *, countries=(), view=None, today=None):
+    """The chart's text alternative: what it shows, in a sentence or three."""
+    events = list(events)
+    start, end = view_window(events, view, today)
+    names = " – ".join(name for _code, name in countries)
+    counts = {}
+    for event in events:
+        counts[event.kind] = counts.get(event.kind, 0) + 1
+    by_kind = ", ".join(
+        f"{n} {Event.Kind(kind).label if n == 1 else plural_kind(kind)}"
+        for kind, n in sorted(counts.items(), key=lambda kv: -kv[1])
+    )
+    parts = [
+        _("Timeline of %(names)s relations from %(start)s to %(end)s.")
+        % {"names": names, "start": format_date(start), "end": format_date(end)}
+    ]
+    if events:
+        parts.append(
+            ngettext("%(n)d event", "%(n)d events", len(events)) % {"n": len(events)}
+            + (f" ({by_kind})." if by_kind else ".")
+        )
+        cancelled = sum(e.cancelled for e in events)
+        if cancelled:
+            parts.append(ngettext("%(n)d was cancelled.", "%(n)d were cancelled.", cancelled) % {"n": cancelled})
+    else:
+        parts.append(_("No events match these filters."))
+    offices = leading_office(terms)
+    holders = []
+    for code, name in countries:
+        people = [
+            str(t.person) for t in terms
+            if t.country.code == code and t.office == offices.get(code)
+            and t.start <= end and (t.end is None or t.end >= start)
+        ]
+        if people:
+            holders.append(f"{name}: {', '.join(dict.fromkeys(people))}")
+    if holders:
+        parts.append(_("In office: %(list)s.") % {"list": "; ".join(holders)})
+    shown = [d for d in disputes if d.start <= end and (d.end is None or d.end >= start)]
+    if shown:
+        parts.append(_("Disputes: %(list)s.") % {"list": "; ".join(f"{d} ({d.span_display})" for d in shown)})
+    tone = rolling_tone(events)
+    if tone:
+        parts.append(
+            _("The relations temperature ends at %(value)+.1f on a scale from −10 (conflict) to +10 (co-operation).")
+            % {"value": tone[-1][1]}
+        )
+    parts.append(_("Every event is listed below the chart."))
+    return " ".join(parts)
+
+
+PLURAL_KINDS = {
+    Event.Kind.MEETING: gettext_lazy("meetings"),
+    Event.Kind.VISIT: gettext_lazy("visits"),
+    Event.Kind.CALL: gettext_lazy("phone calls"),
+    Event.Kind.SUMMIT: gettext_lazy("summits"),
+    Event.Kind.STATEMENT: gettext_lazy("statements"),
+    Event.Kind.PROTEST: gettext_lazy("protests"),
+    Event.Kind.ELECTION: gettext_lazy("elections"),
+    Event.Kind.CYBER: gettext_lazy("cyber attacks"),
+    Event.Kind.MILITARY: gettext_lazy("military actions"),
+    Event.Kind.SANCTION: gettext_lazy("sanctions"),
+    Event.Kind.AGREEMENT: gettext_lazy("agreements"),
+}
+
+
+def plural_kind(kind):
+    return str(PLURAL_KINDS.get(kind, Event.Kind(kind).label))

@@ -1,0 +1,157 @@
+"""What a reader may ask of the timeline: the filter form every public URL shares.
+
+`TimelineFilter` reads the GET parameters of the URL contract (pair, from, to, kind,
+dispute, person, tag, q), refuses unknown values and malformed dates with a message that
+names the parameter, and hands the selectors clean values. Views answer 400 when it is not
+valid; nothing is silently ignored.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Dispute, Event, Person, Tag
+from .selectors import pairs_with_events
+
+DEFAULT_PAIR = "FR-RU"
+DATE_FORMAT = "%Y-%m-%d"
+PARAMETERS = ["pair", "from", "to", "kind", "dispute", "person", "tag", "q"]
+
+
+def normalise_pair(value):
+    """'ru-fr', 'FR-RU' -> 'FR-RU' (two distinct ISO alpha-2 codes, sorted); None if not a pair."""
+    codes = (value or "").strip().upper().split("-")
+    if len(codes) != 2 or not all(len(c) == 2 and c.isascii() and c.isalpha() for c in codes):
+        return None
+    if codes[0] == codes[1]:
+        return None
+    return "-".join(sorted(codes))
+
+
+def unknown(param):
+    return _("Unknown %(param)s “%%(value)s”.") % {"param": param}
+
+
+class SlugChoiceField(forms.ModelChoiceField):
+    def __init__(self, queryset, *, param, **kwargs):
+        super().__init__(
+            queryset,
+            to_field_name="slug",
+            required=False,
+            error_messages={"invalid_choice": unknown(param)},
+            **kwargs,
+        )
+
+
+class SlugMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def __init__(self, queryset, *, param, **kwargs):
+        super().__init__(
+            queryset,
+            to_field_name="slug",
+            required=False,
+            error_messages={
+                "invalid_choice": unknown(param),
+                "invalid_pk_value": _("Unknown %(param)s “%%(pk)s”.") % {"param": param},
+            },
+            **kwargs,
+        )
+
+
+def date_field(param, label):
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=[DATE_FORMAT],
+        error_messages={"invalid": _("“%(param)s” must be a date written YYYY-MM-DD.") % {"param": param}},
+        widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
+    )
+
+
+class TimelineFilter(forms.Form):
+    """The filters of the URL contract. All optional: an empty form means FR–RU, all time."""
+
+    pair = forms.CharField(label=_("Countries"), required=False, widget=forms.Select)
+    from_ = date_field("from", _("From"))
+    to = date_field("to", _("To"))
+    kind = forms.MultipleChoiceField(
+        label=_("Kinds of event"),
+        required=False,
+        choices=Event.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": unknown("kind")},
+    )
+    dispute = SlugChoiceField(Dispute.objects.all(), param="dispute", label=_("Dispute"),
+                              empty_label=_("Any dispute"))
+    person = SlugChoiceField(
+        Person.objects.filter(participations__event__state=Event.State.PUBLISHED).distinct(),
+        param="person",
+        label=_("Person"),
+        empty_label=_("Anyone"),
+    )
+    tag = SlugMultipleChoiceField(
+        Tag.objects.filter(events__state=Event.State.PUBLISHED).distinct(),
+        param="tag",
+        label=_("Tags"),
+        help_text=_("Any of the chosen tags."),
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Words in title, summary or quote")}),
+        error_messages={"max_length": _("“q” can be at most %(limit_value)d characters.")},
+    )
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.pairs = pairs_with_events()
+        choices = [(pair.code, pair.label) for pair in self.pairs]
+        if DEFAULT_PAIR not in dict(choices):
+            choices.insert(0, (DEFAULT_PAIR, "France – Russia"))
+        self.fields["pair"].widget.choices = choices
+
+    def clean_pair(self):
+        raw = self.cleaned_data.get("pair")
+        if not raw:
+            return DEFAULT_PAIR
+        pair = normalise_pair(raw)
+        if pair is None:
+            raise forms.ValidationError(
+                _("Unknown pair “%(value)s”: write two ISO country codes, e.g. FR-RU."),
+                code="invalid", params={"value": raw},
+            )
+        if pair != DEFAULT_PAIR and pair not in {p.code for p in self.pairs}:
+            raise forms.ValidationError(
+                _("Unknown pair “%(value)s”: no published events between these countries."),
+                code="invalid_choice", params={"value": raw},
+            )
+        return pair
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and start > end:
+            self.add_error("to", _("“to” cannot be before “from”."))
+        return cleaned
+
+    @property
+    def simple_fields(self):
+        """The one-value fields, in the order the filter bar shows them."""
+        return [self[name] for name in ("pair", "from", "to", "dispute", "person", "q")]
+
+    @property
+    def pair_codes(self):
+        """('FR', 'RU') for a valid form, the default pair otherwise."""
+        pair = self.cleaned_data.get("pair") if self.is_valid() else None
+        return tuple((pair or DEFAULT_PAIR).split("-"))
+
+    @property
+    def pair_label(self):
+        code = "-".join(self.pair_codes)
+        return next((p.label for p in self.pairs if p.code == code), code.replace("-", " – "))
+
+
+# `from` is a Python keyword: the field is declared as from_ and served as `from`.
+TimelineFilter.base_fields["from"] = TimelineFilter.base_fields.pop("from_")
+TimelineFilter.base_fields = {name: TimelineFilter.base_fields[name] for name in PARAMETERS}
+TimelineFilter.declared_fields = TimelineFilter.base_fields

@@ -1,0 +1,146 @@
+"""The one place that decides what is public and what a filter means.
+
+Every public view (dashboard, event page, embed, exports) reads events through
+`published_events()`; the querysets here fetch what the templates and the chart use in a
+fixed number of queries, whatever the number of events.
+"""
+
+from dataclasses import dataclass
+from itertools import combinations
+
+from django.db.models import Prefetch, Q
+
+from .models import Country, Dispute, Event, OfficeTerm, Participation
+
+
+@dataclass(frozen=True)
+class Pair:
+    code: str  # "FR-RU"
+    label: str  # "France – Russia"
+    events: int
+
+
+def pairs_with_events():
+    """The pairs of countries that have published events (see `between`), most first."""
+    published = Event.State.PUBLISHED
+    names, codes_of_event = {}, {}
+    for event_id, code, name in Event.countries.through.objects.filter(
+        event__state=published
+    ).values_list("event_id", "country__code", "country__name"):
+        names[code] = name
+        codes_of_event.setdefault(event_id, set()).add(code)
+    parties = {}
+    for dispute_id, code, name in Dispute.parties.through.objects.values_list(
+        "dispute_id", "country__code", "country__name"
+    ):
+        names[code] = name
+        parties.setdefault(dispute_id, set()).add(code)
+    pairs_of_event = {
+        event_id: set(combinations(sorted(codes), 2)) for event_id, codes in codes_of_event.items()
+    }
+    for event_id, dispute_id in Event.disputes.through.objects.filter(
+        event__state=published
+    ).values_list("event_id", "dispute_id"):
+        pairs_of_event.setdefault(event_id, set()).update(
+            combinations(sorted(parties.get(dispute_id, ())), 2)
+        )
+    counts = {}
+    for pairs in pairs_of_event.values():
+        for pair in pairs:
+            counts[pair] = counts.get(pair, 0) + 1
+    pairs = [Pair(f"{a}-{b}", f"{names[a]} – {names[b]}", n) for (a, b), n in counts.items()]
+    return sorted(pairs, key=lambda p: (-p.events, p.label))
+
+
+def between(events, codes):
+    """Events of the relations between two countries: those involving both, and those
+    that are part of a dispute between them (a French election hacked from Russia, Russia
+    annexing Crimea while France and Russia are at odds over it)."""
+    a, b = codes
+    involving = Event.countries.through.objects
+    disputes = Dispute.objects.filter(parties__code=a).filter(parties__code=b).values("pk")
+    return events.filter(
+        Q(pk__in=involving.filter(country__code=a).values("event_id"))
+        & Q(pk__in=involving.filter(country__code=b).values("event_id"))
+        | Q(pk__in=Event.disputes.through.objects.filter(dispute__in=disputes).values("event_id"))
+    )
+
+
+def with_details(queryset):
+    """Everything an event list, the chart or a detail panel shows, in constant queries."""
+    return queryset.select_related("place").prefetch_related(
+        "countries",
+        "disputes",
+        "tags",
+        Prefetch(
+            "participations",
+            queryset=Participation.objects.select_related("person", "organization"),
+        ),
+    )
+
+
+def published_events(filters=None):
+    """Published events matching the cleaned filters of a `TimelineFilter` (all if None)."""
+    events = Event.objects.published()
+    filters = filters or {}
+    if filters.get("pair"):
+        events = between(events, filters["pair"].split("-"))
+    if filters.get("from"):
+        # An event overlapping the start of the window counts (a summit 31 Dec – 1 Jan).
+        events = events.filter(Q(start__gte=filters["from"]) | Q(end__gte=filters["from"]))
+    if filters.get("to"):
+        events = events.filter(start__lte=filters["to"])
+    if filters.get("kind"):
+        events = events.filter(kind__in=filters["kind"])
+    if filters.get("dispute"):
+        events = events.filter(
+            pk__in=Event.disputes.through.objects.filter(dispute=filters["dispute"]).values("event_id")
+        )
+    if filters.get("person"):
+        events = events.filter(
+            pk__in=Participation.objects.filter(person=filters["person"]).values("event_id")
+        )
+    if filters.get("tag"):
+        events = events.filter(
+            pk__in=Event.tags.through.objects.filter(tag__in=filters["tag"]).values("event_id")
+        )
+    if filters.get("q"):
+        q = filters["q"]
+        events = events.filter(
+            Q(title__icontains=q) | Q(summary__icontains=q) | Q(quote__icontains=q)
+            | Q(place__name__icontains=q)
+        )
+    return with_details(events).order_by("start", "pk")
+
+
+def event_with_sources(slug):
+    """One published event with all a detail panel shows, or None."""
+    return (
+        with_details(Event.objects.published())
+        .prefetch_related("sources")
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def office_terms(country_codes):
+    """All office terms of these countries, oldest first."""
+    return list(
+        OfficeTerm.objects.filter(country__code__in=country_codes)
+        .select_related("person", "country")
+        .order_by("country__name", "start")
+    )
+
+
+def disputes_between(country_codes, dispute=None):
+    """Disputes with both countries among their parties (or just the one asked for)."""
+    disputes = Dispute.objects.all()
+    for code in country_codes:
+        disputes = disputes.filter(parties__code=code)
+    if dispute is not None:
+        disputes = disputes.filter(pk=dispute.pk)
+    return list(disputes.order_by("start", "name"))
+
+
+def countries(codes):
+    return {c.code: c for c in Country.objects.filter(code__in=codes)}
