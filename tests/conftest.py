@@ -1,14 +1,41 @@
 import shutil
 
 import pytest
+from django.apps import apps
+from django.core.management.color import no_style
+from django.db import connection, transaction
 
 from timeline.dataset import load_dataset
 
 
+def timeline_models():
+    """Every table of the app, history and m2m link tables included, parents first."""
+    return list(apps.get_app_config("timeline").get_models(include_auto_created=True))
+
+
+@pytest.fixture(scope="session")
+def dataset_snapshot(django_db_setup, django_db_blocker):
+    """The shipped dataset, loaded once per run by the real loader, kept as rows.
+
+    Loading runs every row through full_clean() and history (~1,500 queries); restoring the
+    rows is one bulk insert per table, history included, so each test gets it fast.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_dataset()
+        snapshot = [(model, list(model._default_manager.values())) for model in timeline_models()]
+        transaction.set_rollback(True)
+    return snapshot
+
+
 @pytest.fixture
-def dataset(db):
-    """The shipped France–Russia dataset, loaded through the same loader `make run` uses."""
-    return load_dataset()
+def dataset(db, dataset_snapshot):
+    """The shipped France–Russia dataset, as `make run` loads it."""
+    for model, rows in dataset_snapshot:
+        model._default_manager.bulk_create([model(**row) for row in rows])
+    # Rows came with their primary keys: move the sequences past them (PostgreSQL).
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), timeline_models()):
+            cursor.execute(sql)
 
 
 # Browser tests: Playwright drives Debian's chromium (Playwright's own browser download

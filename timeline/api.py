@@ -1,0 +1,191 @@
+"""The data API: published events as JSON (paginated), CSV and TimelineJS 3 JSON.
+
+Same filters and the same selector as the dashboard (query.TimelineFilter →
+selectors.published_events), so the API can never show what the dashboard would not.
+Bad parameters answer 400 with the offending parameter named, as JSON.
+"""
+
+import csv
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.http import require_GET
+
+from . import selectors
+from .query import TimelineFilter
+
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
+# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class PageForm(forms.Form):
+    page = forms.IntegerField(required=False, min_value=1)
+    page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
+
+
+def bad_request(*forms_with_errors):
+    errors = {}
+    for form in forms_with_errors:
+        errors.update({name: list(messages) for name, messages in form.errors.items()})
+    names = ", ".join(f"“{name}”" for name in errors)
+    return cors(JsonResponse({"error": f"Invalid parameter {names}.", "errors": errors}, status=400))
+
+
+def cors(response):
+    """The data is public and read-only: let any site's scripts read it."""
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def filtered_events(request):
+    """(form, events) for the request's filters; events is None when the form is invalid."""
+    form = TimelineFilter(request.GET)
+    if not form.is_valid():
+        return form, None
+    return form, selectors.published_events(form.cleaned_data).prefetch_related("sources")
+
+
+def absolute_url(request, path):
+    return request.build_absolute_uri(path)
+
+
+def event_record(event, request):
+    """One event as the API's JSON object (the fields the architecture guide lists)."""
+    return {
+        "id": event.pk,
+        "slug": event.slug,
+        "title": event.title,
+        "kind": event.kind,
+        "start": event.start.isoformat(),
+        "end": event.end.isoformat() if event.end else None,
+        "date_precision": event.date_precision,
+        "date_display": event.date_display,
+        "cancelled": event.cancelled,
+        "summary": event.summary,
+        "quote": event.quote,
+        "countries": [country.code for country in event.countries.all()],
+        "people": [
+            {"name": p.person.name, "slug": p.person.slug, "role": p.role}
+            for p in event.participations.all()
+            if p.person_id
+        ],
+        "organizations": [
+            {"name": p.organization.name, "slug": p.organization.slug, "role": p.role}
+            for p in event.participations.all()
+            if p.organization_id
+        ],
+        "disputes": [dispute.slug for dispute in event.disputes.all()],
+        "tags": [tag.slug for tag in event.tags.all()],
+        "place": place_record(event.place),
+        "tone": event.tone,
+        "sources": [
+            {
+                "url": source.url,
+                "publisher": source.publisher,
+                "author": source.author,
+                "title": source.title,
+                "published": source.published.isoformat() if source.published else None,
+                "quote": source.quote,
+                "archived_url": source.archived_url,
+            }
+            for source in event.sources.all()
+        ],
+        "url": absolute_url(request, event.get_absolute_url()),
+    }
+
+
+def place_record(place):
+    if place is None:
+        return None
+    return {
+        "name": place.name,
+        "country": place.country.code if place.country else None,
+        "latitude": float(place.latitude) if place.latitude is not None else None,
+        "longitude": float(place.longitude) if place.longitude is not None else None,
+    }
+
+
+@require_GET
+def events_json(request):
+    form, events = filtered_events(request)
+    paging = PageForm(request.GET)
+    if events is None or not paging.is_valid():
+        return bad_request(form, paging)
+    size = paging.cleaned_data["page_size"] or DEFAULT_PAGE_SIZE
+    paginator = Paginator(events.select_related("place__country"), size)
+    number = paging.cleaned_data["page"] or 1
+    if number > paginator.num_pages:
+        return JsonResponse(
+            {"error": f"Invalid parameter “page”: there are {paginator.num_pages} pages.",
+             "errors": {"page": [f"There are {paginator.num_pages} pages."]}},
+            status=404,
+        )
+    page = paginator.page(number)
+
+    def page_url(n):
+        query = request.GET.copy()
+        query["page"] = n
+        return absolute_url(request, f"{request.path}?{query.urlencode()}")
+
+    return cors(JsonResponse({
+        "count": paginator.count,
+        "page": number,
+        "pages": paginator.num_pages,
+        "next": page_url(number + 1) if page.has_next() else None,
+        "previous": page_url(number - 1) if page.has_previous() else None,
+        "results": [event_record(event, request) for event in page.object_list],
+    }, json_dumps_params={"ensure_ascii": False}))
+
+
+CSV_COLUMNS = [
+    "id", "slug", "start", "end", "date_precision", "date", "kind", "cancelled", "title",
+    "summary", "quote", "countries", "people", "organizations", "disputes", "tags", "place",
+    "tone", "sources", "url",
+]
+
+
+def neutralise(cell):
+    """Make a text cell inert in spreadsheets: a leading formula character gets a quote."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_TRIGGERS):
+        return "'" + cell
+    return cell
+
+
+def csv_row(record):
+    def names(items):
+        return "; ".join(f"{item['name']} ({item['role']})" for item in items)
+
+    row = {
+        **record,
+        "date": record["date_display"],
+        "end": record["end"] or "",
+        "cancelled": "yes" if record["cancelled"] else "no",
+        "countries": "; ".join(record["countries"]),
+        "people": names(record["people"]),
+        "organizations": names(record["organizations"]),
+        "disputes": "; ".join(record["disputes"]),
+        "tags": "; ".join(record["tags"]),
+        "place": record["place"]["name"] if record["place"] else "",
+        "sources": " | ".join(s["url"] or s["title"] for s in record["sources"]),
+    }
+    return [neutralise(row[column]) for column in CSV_COLUMNS]
+
+
+@require_GET
+def events_csv(request):
+    form, events = filtered_events(request)
+    if events is None:
+        return bad_request(form)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    pair = form.cleaned_data["pair"]
+    response["Content-Disposition"] = f'attachment; filename="events-{pair}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for event in events.select_related("place__country"):
+        writer.writerow(csv_row(event_record(event, request)))
+    return cors(response)
+
