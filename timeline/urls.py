@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import api, views
 
 app_name = "timeline"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("events/<slug:slug>/", views.event_detail, name="event"),
+    path("api/events/", api.events_json, name="api-events"),
+    path("api/events.csv", api.events_csv, name="api-events-csv"),
 ]
