@@ -22,7 +22,7 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..history import RestoreError, deleted_events, restore_deleted_event
-from ..models import PUBLISH_NEEDS_SOURCE, Event, Participation, Source
+from ..models import PUBLISH_NEEDS_SOURCE, TONE_MAX, TONE_MIN, Event, Participation, Source
 from .resources import EventResource
 
 SOURCES_PREFIX = "sources"
@@ -52,7 +52,7 @@ class SourceInlineFormSet(BaseInlineFormSet):
 class SourceInline(admin.StackedInline):
     model = Source
     formset = SourceInlineFormSet
-    fields = [("url", "publisher"), ("title", "author"), ("published", "archived_url"), "quote"]
+    fields = ["url", "title", ("publisher", "author", "published"), "quote", "archived_url"]
     extra = 0
     verbose_name = _("source")
     verbose_name_plural = _("Sources — every published event needs at least one")
@@ -64,6 +64,9 @@ class SourceInline(admin.StackedInline):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "quote":
             kwargs["widget"] = forms.Textarea(attrs={"rows": 3})
+        if db_field.name in {"url", "archived_url"}:
+            # A plain, wide address box (the admin's default adds "Currently:/Change:").
+            kwargs["widget"] = forms.URLInput(attrs={"class": "vURLField"})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
@@ -79,7 +82,35 @@ class ParticipationInline(admin.TabularInline):
         return 0 if obj and obj.participations.exists() else 1
 
 
+# Anchors of the tone scale, as the model's help text explains them.
+TONE_ANCHORS = {
+    -10: _("military attack"),
+    -7: _("war-crimes accusation"),
+    -5: _("sanctions, cancelled visit"),
+    -2: _("protest, criticism"),
+    0: _("neutral (an election, a report)"),
+    2: _("phone call, talks"),
+    4: _("state visit, summit together"),
+    7: _("agreement signed"),
+    10: _("alliance, treaty"),
+}
+
+
+def tone_label(value):
+    number = f"{value:+d}".replace("-", "−") if value else "0"
+    anchor = TONE_ANCHORS.get(value)
+    return f"{number} · {anchor}" if anchor else number
+
+
 class EventAdminForm(forms.ModelForm):
+    tone = forms.TypedChoiceField(
+        label=_("Tone"),
+        choices=[(value, tone_label(value)) for value in range(TONE_MIN, TONE_MAX + 1)],
+        coerce=int,
+        initial=0,
+        help_text=Event._meta.get_field("tone").help_text,
+    )
+
     class Meta:
         model = Event
         fields = "__all__"
@@ -129,15 +160,9 @@ class EventAdmin(ImportExportMixin, SimpleHistoryAdmin):
     form = EventAdminForm
     resource_classes = [EventResource]
     inlines = [SourceInline, ParticipationInline]
-    list_display = [
-        "title",
-        "when",
-        "kind",
-        "place",
-        "state_badge",
-        "sources_flag",
-        "cancelled",
-    ]
+    # State and the unsourced flag come right after the date: on a phone the list scrolls
+    # sideways and these are what a curator looks for.
+    list_display = ["title", "when", "status", "kind_label", "place", "sources"]
     list_display_links = ["title"]
     list_filter = [
         "state",
@@ -204,21 +229,32 @@ class EventAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def when(self, obj):
         return obj.date_display
 
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, obj):
+        if obj.cancelled:
+            return format_html(
+                '{}<br><span class="event-cancelled">{}</span>', obj.get_kind_display(), _("cancelled")
+            )
+        return obj.get_kind_display()
+
     @admin.display(description=_("state"), ordering="state")
-    def state_badge(self, obj):
-        return format_html(
+    def status(self, obj):
+        """The state, and a warning flag when the event has no source yet."""
+        state = format_html(
             '<span class="event-state event-state--{}">{}</span>', obj.state, obj.get_state_display()
         )
-
-    @admin.display(description=_("sources"), ordering="source_count")
-    def sources_flag(self, obj):
         if obj.source_count:
-            return obj.source_count
+            return state
         return format_html(
-            '<span class="unsourced" title="{}">⚠ {}</span>',
+            '{}<br><span class="unsourced" title="{}">⚠ {}</span>',
+            state,
             _("No source yet: it cannot be published."),
             _("unsourced"),
         )
+
+    @admin.display(description=_("sources"), ordering="source_count")
+    def sources(self, obj):
+        return obj.source_count
 
     # --- publishing ---------------------------------------------------------------------
     def has_publish_permission(self, request):
