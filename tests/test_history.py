@@ -258,3 +258,20 @@ def test_it_keeps_the_restore_button_from_users_who_cannot_add_events(client, ed
     response = client.post(reverse("admin:timeline_event_restore", args=[deletion.history_id]))
     assert response.status_code == 403
     assert not Event.objects.filter(pk=deletion.id).exists()
+
+
+def test_it_reverts_the_countries_disputes_and_tags_too(client, editor, versailles_meeting):
+    original = versailles_meeting.history.first()
+    before = snapshot(versailles_meeting)
+    versailles_meeting.countries.set([Country.objects.create(code="UA", name="Ukraine")])
+    versailles_meeting.tags.clear()
+    client.force_login(editor)
+    revert_url = reverse(
+        "admin:timeline_event_simple_history", args=[versailles_meeting.pk, original.history_id]
+    )
+    from tests.test_admin import admin_form_data
+
+    response = client.post(revert_url, admin_form_data(client.get(revert_url)))
+
+    assert response.status_code == 302
+    assert snapshot(versailles_meeting) == before

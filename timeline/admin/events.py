@@ -102,7 +102,25 @@ def tone_label(value):
     return f"{number} · {anchor}" if anchor else number
 
 
-class EventAdminForm(forms.ModelForm):
+class HistoricalM2MFormMixin:
+    """On simple-history's revert screen the form is built from a historical record, but
+    Django fills many-to-many fields from the live rows. Show (and so revert to) the
+    many-to-many values stored with the record instead."""
+
+    def __init__(self, *args, instance=None, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
+        record = getattr(instance, "_history", None)
+        if record is None:
+            return
+        for field in getattr(record, "_history_m2m_fields", []):
+            if field.name in self.fields:
+                column = f"{field.m2m_reverse_field_name()}_id"
+                self.initial[field.name] = list(
+                    getattr(record, field.name).values_list(column, flat=True)
+                )
+
+
+class EventAdminForm(HistoricalM2MFormMixin, forms.ModelForm):
     tone = forms.TypedChoiceField(
         label=_("Tone"),
         choices=[(value, tone_label(value)) for value in range(TONE_MIN, TONE_MAX + 1)],

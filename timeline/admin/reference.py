@@ -2,6 +2,7 @@
 in office, organisations, places, tags, disputes, and the event's sources and participations
 (also editable inside the event screen)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.http import HttpResponseRedirect
@@ -21,6 +22,7 @@ from ..models import (
     Source,
     Tag,
 )
+from .events import HistoricalM2MFormMixin
 from .resources import (
     CountryResource,
     DisputeResource,
@@ -117,8 +119,15 @@ class TagAdmin(EventCountMixin, ImportExportCuratedAdmin):
     search_fields = ["name", "slug"]
 
 
+class DisputeAdminForm(HistoricalM2MFormMixin, forms.ModelForm):
+    class Meta:
+        model = Dispute
+        fields = "__all__"
+
+
 @admin.register(Dispute)
 class DisputeAdmin(EventCountMixin, ImportExportCuratedAdmin):
+    form = DisputeAdminForm
     resource_classes = [DisputeResource]
     list_display = ["name", "span", "status", "events"]
     list_filter = ["status", "parties"]
