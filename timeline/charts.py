@@ -449,15 +449,16 @@ def build_figure(
     tone_top = tone_px / plot_px
     lane_bottom = (tone_px + gap_px) / plot_px
 
+    # Lane labels top to bottom; the disputes share one label (their names are on the bars).
     tickvals, ticktext = [], []
     for lane in lanes:
         if lane.group == "dispute":
+            if lane is dispute_lanes[0]:
+                tickvals.append((first_dispute_y + dispute_lanes[-1].y) / 2)
+                ticktext.append(escape(ngettext("Dispute", "Disputes", len(dispute_lanes))))
             continue
         tickvals.append(lane.y)
         ticktext.append(escape(lane.label))
-    if dispute_lanes:
-        tickvals.append((first_dispute_y + dispute_lanes[-1].y) / 2)
-        ticktext.append(escape(ngettext("Dispute", "Disputes", len(dispute_lanes))))
 
     shapes = [
         {  # the zero line of the temperature

@@ -1,0 +1,257 @@
+"""charts.build_figure: a pure function from events, terms and disputes to a Plotly dict."""
+
+import copy
+import json
+from datetime import date
+
+import plotly.graph_objects as go
+import pytest
+
+from timeline import charts, selectors
+from timeline.models import Event, Participation
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def traces(figure, meta):
+    return [t for t in figure["data"] if t.get("meta") == meta]
+
+
+def lane_labels(figure):
+    return figure["layout"]["yaxis"]["ticktext"]
+
+
+def bar_end(bar, i=0):
+    start = date.fromisoformat(bar["base"][i])
+    return start.toordinal() + bar["x"][i] // charts.DAY_MS
+
+
+def france_russia_figure(**filters):
+    filters = {"pair": "FR-RU", **filters}
+    events = selectors.published_events(filters)
+    terms = selectors.office_terms(["FR", "RU"])
+    disputes = selectors.disputes_between(["FR", "RU"], filters.get("dispute"))
+    return charts.build_figure(
+        events,
+        terms,
+        disputes,
+        countries=[("FR", "France"), ("RU", "Russia")],
+        view=(filters.get("from"), filters.get("to")),
+    ), list(events)
+
+
+def assert_valid_plotly(figure):
+    """plotly.py validates every property; rangeslider.yaxis2 is valid in plotly.js (a
+    subplot object) but unknown to plotly.py's validator, so it is left out here."""
+    checked = copy.deepcopy(figure)
+    checked["layout"]["xaxis"]["rangeslider"].pop("yaxis2", None)
+    go.Figure(checked)
+
+
+def test_it_is_plain_json_and_valid_plotly(dataset):
+    figure, _events = france_russia_figure()
+    assert json.loads(json.dumps(figure)) == figure
+    assert_valid_plotly(figure)
+
+
+def test_it_draws_lanes_offices_then_disputes_then_kinds(dataset):
+    figure, events = france_russia_figure()
+    labels = lane_labels(figure)
+    assert labels[:2] == ["France", "Russia"]
+    assert labels[2] == "Disputes"
+    kinds = {Event.Kind(e.kind).label.capitalize() for e in events}
+    assert set(labels[3:]) == kinds
+    # Offices are at the top (the y axis runs downwards), kinds below the disputes.
+    office_y = max(y for t in traces(figure, "office") for y in t["y"])
+    dispute_y = [t["y"][0] for t in traces(figure, "dispute")]
+    event_y = [y for t in traces(figure, "events") for y in t["y"]]
+    assert office_y < min(dispute_y) and max(dispute_y) < min(event_y)
+    assert figure["layout"]["yaxis"]["range"][0] > figure["layout"]["yaxis"]["range"][1]
+
+
+def test_it_shows_the_leading_office_of_each_country(dataset):
+    figure, _events = france_russia_figure()
+    france, russia = traces(figure, "office")
+    assert france["text"] == ["Sarkozy", "Hollande", "Macron"]
+    # Russia's lane is the presidency: Medvedev then Putin, not Putin as prime minister or
+    # the foreign ministry's spokeswoman.
+    assert russia["text"] == ["Medvedev", "Putin"]
+    assert "President of Russia" in russia["hovertext"][1]
+
+
+def test_it_clips_office_terms_and_runs_open_ones_to_the_end_of_the_view(dataset):
+    figure, _events = france_russia_figure(**{"from": date(2016, 1, 1), "to": date(2017, 12, 31)})
+    france, russia = traces(figure, "office")
+    assert france["text"] == ["Hollande", "Macron"]
+    assert france["base"][0] == "2016-01-01"  # Hollande since 2012, drawn from the view start
+    assert france["base"][1] == "2017-05-14"
+    assert bar_end(france, 1) == date(2017, 12, 31).toordinal()  # Macron, still in office
+    assert "since 14 May 2017" in france["hovertext"][1]  # the hover keeps the true dates
+
+
+def test_it_draws_disputes_ongoing_to_the_end_of_the_view(dataset):
+    figure, _events = france_russia_figure(**{"to": date(2017, 12, 31)})
+    disputes = {t["customdata"][0]: t for t in traces(figure, "dispute")}
+    assert set(disputes) == {"syria", "ukraine-crimea", "election-interference", "chechnya-lgbt"}
+    syria = disputes["syria"]
+    assert syria["base"] == ["2015-09-30"]
+    assert bar_end(syria) == date(2017, 12, 31).toordinal()
+    assert "ongoing" in syria["hovertext"][0]
+    hack = disputes["election-interference"]
+    assert hack["base"] == ["2017-04-23"]
+    assert bar_end(hack) == date(2017, 5, 29).toordinal()
+    assert "ongoing" not in hack["hovertext"][0]
+    labels = [t["text"][0] for t in traces(figure, "dispute-label")]
+    assert any("Syria and Aleppo (ongoing)" in label for label in labels)
+
+
+def test_it_draws_one_marker_per_event_carrying_its_slug(dataset):
+    figure, events = france_russia_figure()
+    markers = traces(figure, "events") + traces(figure, "events-cancelled")
+    slugs = [slug for t in markers for slug in t["customdata"]]
+    assert sorted(slugs) == sorted(e.slug for e in events)
+    assert len(slugs) == 25
+
+
+def test_each_kind_has_its_own_colour_symbol_and_legend_entry(dataset):
+    figure, events = france_russia_figure()
+    legend = [t for t in figure["data"] if t.get("showlegend")]
+    kinds = {e.kind for e in events}
+    assert {t["name"] for t in legend} >= {Event.Kind(k).label.capitalize() for k in kinds}
+    styles = {(t["marker"]["color"], t["marker"]["symbol"]) for t in traces(figure, "events")}
+    assert len(styles) == len(traces(figure, "events"))  # no two kinds look alike
+    assert "Cancelled (hollow)" in {t["name"] for t in legend}
+
+
+def test_cancelled_events_are_hollow_and_say_so(dataset):
+    figure, _events = france_russia_figure()
+    (cancelled,) = traces(figure, "events-cancelled")
+    assert len(cancelled["customdata"]) == 1 and "cancel" in cancelled["customdata"][0]
+    assert cancelled["marker"]["symbol"].endswith("-open")
+    assert "Cancelled: did not take place" in cancelled["hovertext"][0]
+    assert all(not t["marker"]["symbol"].endswith("-open") for t in traces(figure, "events"))
+
+
+def test_hover_has_title_date_place_participants_and_dispute(dataset):
+    figure, events = france_russia_figure()
+    versailles = next(e for e in events if "Versailles" in e.title)
+    trace = next(t for t in traces(figure, "events") if versailles.slug in t["customdata"])
+    hover = trace["hovertext"][trace["customdata"].index(versailles.slug)]
+    assert "Macron hosts Putin at Versailles" in hover
+    assert "29 May 2017" in hover
+    assert "Versailles" in hover
+    assert "Emmanuel Macron (host)" in hover
+    assert "Dispute:" in hover and "Syria and Aleppo" in hover
+    assert trace["hovertemplate"] == "%{hovertext}<extra></extra>"
+
+
+def test_a_month_precision_event_is_drawn_as_its_month():
+    october = f.event("Talks sometime in October", date(2016, 10, 1), Event.Kind.MEETING, date_precision="month")
+    july = f.event("A visit in 2015", date(2015, 1, 1), Event.Kind.VISIT, date_precision="year")
+    figure = charts.build_figure(Event.objects.all(), countries=[("FR", "France"), ("RU", "Russia")])
+    meeting = next(t for t in traces(figure, "events") if october.slug in t["customdata"])
+    assert meeting["x"] == ["2016-10-16"]  # the middle of the month, not the 1st
+    assert "October 2016" in meeting["hovertext"][0]
+    assert "1 October" not in meeting["hovertext"][0]
+    assert "date known to the month" in meeting["hovertext"][0]
+    spans = {t["name"]: t for t in traces(figure, "event-span")}
+    assert spans["Meeting"]["base"] == ["2016-10-01"]
+    assert bar_end(spans["Meeting"]) == date(2016, 11, 1).toordinal()  # through 31 October
+    visit = next(t for t in traces(figure, "events") if july.slug in t["customdata"])
+    assert visit["x"] == ["2015-07-02"]
+    assert "2015" in visit["hovertext"][0] and "date known to the year" in visit["hovertext"][0]
+    assert bar_end(spans["Visit"]) == date(2016, 1, 1).toordinal()
+
+
+def test_a_day_event_has_no_span_and_a_multi_day_one_has():
+    f.event("One day", date(2017, 5, 29))
+    summit = f.event("Summit", date(2017, 5, 26), Event.Kind.SUMMIT, end=date(2017, 5, 27))
+    figure = charts.build_figure(Event.objects.all())
+    spans = traces(figure, "event-span")
+    assert [t["name"] for t in spans] == ["Summit"]
+    marker = next(t for t in traces(figure, "events") if summit.slug in t["customdata"])
+    assert "26–27 May 2017" in marker["hovertext"][0]
+
+
+def test_events_on_the_same_day_do_not_hide_each_other():
+    for i in range(3):
+        f.event(f"Statement {i}", date(2017, 5, 29), Event.Kind.STATEMENT)
+    figure = charts.build_figure(Event.objects.all())
+    (statements,) = traces(figure, "events")
+    assert len(set(statements["y"])) == 3
+
+
+def test_the_relations_temperature_is_a_rolling_mean_of_tone():
+    f.event("a", date(2017, 1, 1), tone=4)
+    f.event("b", date(2017, 2, 1), tone=-2)
+    f.event("c", date(2017, 3, 1), tone=-8)
+    f.event("d", date(2018, 6, 1), tone=6)  # more than six months later: the line breaks
+    figure = charts.build_figure(Event.objects.all())
+    (tone,) = traces(figure, "tone")
+    assert tone["yaxis"] == "y2"
+    assert tone["x"] == ["2017-01-01", "2017-02-01", "2017-03-01", None, "2018-06-01"]
+    assert tone["y"] == [4.0, 1.0, -2.0, None, 6.0]
+    assert tone["customdata"] == [1, 2, 3, None, 1]
+    assert "−10 (conflict)" in figure["layout"]["annotations"][0]["text"]
+    assert figure["layout"]["yaxis2"]["range"] == [-11, 11]
+
+
+def test_rolling_tone_keeps_one_point_per_day_and_drops_old_events():
+    events = [f.event(str(i), day, tone=t) for i, (day, t) in enumerate([
+        (date(2016, 1, 1), -10), (date(2016, 9, 1), 2), (date(2016, 9, 1), 4),
+    ])]
+    assert charts.rolling_tone(events) == [(date(2016, 1, 1), -10.0, 1), (date(2016, 9, 1), 3.0, 2)]
+
+
+def test_it_has_range_buttons_a_slider_and_keeps_the_zoom():
+    f.event("a", date(2017, 1, 1))
+    figure = charts.build_figure(Event.objects.all(), uirevision="FR-RU||")
+    xaxis = figure["layout"]["xaxis"]
+    buttons = xaxis["rangeselector"]["buttons"]
+    assert [(b.get("count"), b.get("step")) for b in buttons] == [(1, "year"), (5, "year"), (None, "all")]
+    assert xaxis["rangeslider"]["visible"] is True
+    assert figure["layout"]["uirevision"] == xaxis["uirevision"] == "FR-RU||"
+    assert figure["layout"]["yaxis2"]["domain"][1] < figure["layout"]["yaxis"]["domain"][0]
+
+
+def test_the_view_follows_the_filters_dates():
+    f.event("a", date(2017, 1, 1))
+    figure = charts.build_figure(Event.objects.all(), view=(date(2016, 1, 1), date(2018, 1, 1)))
+    assert figure["layout"]["xaxis"]["range"] == ["2016-01-01", "2018-01-01"]
+
+
+def test_no_events_still_draws_and_says_so():
+    f.term("François Hollande", "President of France", "FR", date(2012, 5, 15), date(2017, 5, 14))
+    figure = charts.build_figure([], selectors.office_terms(["FR"]), countries=[("FR", "France")],
+                                 view=(date(2016, 1, 1), date(2016, 12, 31)))
+    assert traces(figure, "events") == []
+    assert any("No events match" in a["text"] for a in figure["layout"]["annotations"])
+    assert traces(figure, "office")[0]["text"] == ["Hollande"]
+    assert_valid_plotly(figure)
+
+
+def test_titles_are_escaped_in_hover():
+    f.event("<script>alert(1)</script> & co", date(2017, 1, 1))
+    figure = charts.build_figure(Event.objects.all())
+    (markers,) = traces(figure, "events")
+    assert "<script>" not in markers["hovertext"][0]
+    assert "&lt;script&gt;" in markers["hovertext"][0]
+
+
+def test_the_text_alternative_says_what_the_chart_shows(dataset):
+    events = list(selectors.published_events({"pair": "FR-RU"}))
+    text = charts.describe(events, selectors.office_terms(["FR", "RU"]), selectors.disputes_between(["FR", "RU"]),
+                           countries=[("FR", "France"), ("RU", "Russia")])
+    assert text.startswith("Timeline of France – Russia relations from")
+    assert "25 events" in text and "1 was cancelled" in text
+    assert "Hollande" in text and "Putin" in text
+    assert "Syria and Aleppo" in text
+    assert "listed below" in text
+
+
+def test_participants_are_named_with_roles():
+    putin = f.person("Vladimir Putin", "RU")
+    e = f.event("Visit", date(2017, 5, 29), people=[(putin, Participation.Role.GUEST)])
+    assert charts.participants_text(e) == "Vladimir Putin (guest)"
