@@ -331,8 +331,11 @@ class EventAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     # --- the public page ----------------------------------------------------------------
     def view_on_site(self, obj):
-        """Only published events have a public page."""
-        return obj.get_absolute_url() if obj.is_published else None
+        """Only published events have a public page. Asks the database: on a form sent back
+        with errors, `obj` carries the unsaved state the curator asked for."""
+        if obj.pk and Event.objects.filter(pk=obj.pk, state=Event.State.PUBLISHED).exists():
+            return obj.get_absolute_url()
+        return None
 
     # --- deleted events -------------------------------------------------------------------
     def get_urls(self):
