@@ -21,7 +21,8 @@ What TimelineJS gets (https://timeline.knightlab.com/docs/json-format.html):
 TimelineJS renders headline and text as HTML: titles are escaped, summaries sanitised
 (sanitize.summary_html), and the links are built from escaped parts.
 
-Each event also carries an extension object under EXTENSION_KEY ({"kind", "sources"}), which
+Each event also carries an extension object under EXTENSION_KEY ({"kind", "cancelled",
+"sources"}), which
 TimelineJS ignores and our importer reads, so an export imports back without loss.
 """
 
@@ -83,6 +84,7 @@ def event_slide(event, url_for=None):
         "group": str(event.get_kind_display()),
         EXTENSION_KEY: {
             "kind": event.kind,
+            "cancelled": event.cancelled,
             "sources": [
                 {"url": s.url, "publisher": s.publisher, "title": s.title} for s in sources
             ],

@@ -127,6 +127,7 @@ class ParsedEvent:
     summary: str
     tags: list
     sources: list  # dicts: url, publisher, title
+    cancelled: bool | None = None  # only our export says (its extension)
 
 
 @dataclass
@@ -283,6 +284,8 @@ def read_json(text, plan):
         extension = event.get(EXTENSION_KEY) if isinstance(event.get(EXTENSION_KEY), dict) else {}
         if extension.get("kind"):
             cells["kind"] = str(extension["kind"])
+        if isinstance(extension.get("cancelled"), bool):
+            cells["cancelled"] = "yes" if extension["cancelled"] else "no"
         sources = [s for s in extension.get("sources") or [] if isinstance(s, dict)]
         entries.append(Entry(where, {k: v for k, v in cells.items() if v}, sources))
     return entries
@@ -486,6 +489,7 @@ def parse_entry(entry, kinds, plan):
         summary=clean_html(text),
         tags=tags,
         sources=sources,
+        cancelled={"yes": True, "no": False}.get(cells.get("cancelled", "")),
     )
 
 
@@ -573,7 +577,7 @@ def plan_events(plan, parsed, progress):
             sources_of[source.event_id].append(source)
 
     tag_index = TagIndex()
-    fields = ["title", "kind", "start", "end", "date_precision", "summary"]
+    fields = ["title", "kind", "start", "end", "date_precision", "summary", "cancelled"]
     country_ids = [c.pk for c in plan.countries]
 
     for number, p in enumerate(parsed, start=1):
@@ -588,6 +592,7 @@ def plan_events(plan, parsed, progress):
             "end": p.end,
             "date_precision": p.precision,
             "summary": p.summary,
+            "cancelled": p.cancelled if p.cancelled is not None else (not created and event.cancelled),
         }
         changed = [name for name in fields if created or getattr(event, name) != values[name]]
         for name in changed:
