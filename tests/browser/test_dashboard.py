@@ -1,0 +1,181 @@
+"""The dashboard in a real browser: Plotly draws, htmx swaps, history, details, a11y, phone."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from timeline import selectors
+from timeline.models import Event
+
+pytestmark = pytest.mark.browser
+
+MARKERS = "#timeline-chart .subplot.xy .scatterlayer .trace path.point"
+
+
+def events_of(**filters):
+    return list(selectors.published_events({"pair": "FR-RU", **filters}))
+
+
+def marker_count(page):
+    return page.locator(MARKERS).count()
+
+
+def expect_markers(page, n):
+    expect(page.locator(MARKERS)).to_have_count(n)
+
+
+def test_the_chart_draws_a_marker_per_event(open_page):
+    page = open_page("/")
+    expected = len(events_of())
+    assert expected >= 25
+    expect_markers(page, expected)
+    expect(page.locator("ol.events > li")).to_have_count(expected)
+    expect(page.locator("#event-count")).to_have_text(f"{expected} events")
+    # Lanes: who was in office, the disputes, the kinds; the temperature panel below.
+    ticks = page.locator("#timeline-chart .yaxislayer-above .ytick text").all_text_contents()
+    assert ticks[:3] == ["France", "Russia", "Disputes"]
+    expect(page.locator("#timeline-chart .rangeslider-container")).to_have_count(1)
+    expect(page.locator("#timeline-chart .rangeselector .button")).to_have_count(3)
+    assert "Relations temperature" in " ".join(page.locator("#timeline-chart .annotation").all_text_contents())
+
+
+def test_a_filter_swaps_chart_and_list_without_a_reload_and_pushes_the_url(open_page):
+    page = open_page("/")
+    page.evaluate("window.__sentinel = 'still here'")
+    statements = len(events_of(kind=["statement"]))
+    page.get_by_label("Statement", exact=True).check()
+    page.wait_for_url(re.compile(r"\?pair=FR-RU&kind=statement$"))
+    expect(page.locator("#event-count")).to_have_text(f"{statements} events")
+    expect(page.locator("ol.events > li")).to_have_count(statements)
+    expect_markers(page, statements)
+    assert page.evaluate("window.__sentinel") == "still here"  # no full reload
+
+    syria_statements = len(events_of(kind=["statement"], dispute=selectors.Dispute.objects.get(slug="syria")))
+    page.get_by_label("Dispute").select_option("syria")
+    page.wait_for_url(re.compile(r"dispute=syria"))
+    expect(page.locator("ol.events > li")).to_have_count(syria_statements)
+    expect_markers(page, syria_statements)
+    assert page.evaluate("window.__sentinel") == "still here"
+
+    # A copied link shows the same view.
+    page.reload()
+    expect(page.locator("#timeline-chart[data-drawn]")).to_be_attached()
+    expect_markers(page, syria_statements)
+    expect(page.get_by_label("Dispute")).to_have_value("syria")
+    expect(page.get_by_label("Statement", exact=True)).to_be_checked()
+
+
+def test_back_restores_the_earlier_view(open_page):
+    page = open_page("/")
+    everything = len(events_of())
+    page.get_by_label("Dispute").select_option("syria")
+    page.wait_for_url(re.compile(r"dispute=syria"))
+    syria = len(events_of(dispute=selectors.Dispute.objects.get(slug="syria")))
+    expect_markers(page, syria)
+    page.get_by_label("Phone call", exact=True).check()
+    page.wait_for_url(re.compile(r"kind=call"))
+    page.go_back()
+    page.wait_for_url(re.compile(r"\?pair=FR-RU&dispute=syria$"))
+    expect(page.locator("ol.events > li")).to_have_count(syria)
+    expect_markers(page, syria)
+    expect(page.get_by_label("Phone call", exact=True)).not_to_be_checked()
+    page.go_back()
+    page.wait_for_url(re.compile(r"/$"))
+    expect(page.locator("ol.events > li")).to_have_count(everything)
+    expect_markers(page, everything)
+    expect(page.get_by_label("Dispute")).to_have_value("")
+    page.go_forward()
+    page.wait_for_url(re.compile(r"dispute=syria"))
+    expect_markers(page, syria)
+
+
+def test_clicking_a_marker_opens_its_details(open_page):
+    page = open_page("/?kind=agreement")
+    (agreement,) = events_of(kind=["agreement"])
+    expect_markers(page, 1)
+    page.locator(MARKERS).first.click(force=True)
+    panel = page.locator("#event-detail")
+    expect(panel.locator("h2")).to_have_text(agreement.title)
+    expect(panel.locator(f'a[href="{agreement.get_absolute_url()}"]')).to_be_visible()
+    expect(panel.locator("ol.sources li").first).to_be_visible()
+    assert page.url.endswith("?kind=agreement")  # the filtered view stays put
+
+
+def test_a_list_row_opens_details_and_a_dispute_link_filters(open_page):
+    page = open_page("/")
+    versailles = Event.objects.get(title="Macron hosts Putin at Versailles")
+    page.get_by_role("link", name=versailles.title).click()
+    panel = page.locator("#event-detail")
+    expect(panel.locator("h2")).to_have_text(versailles.title)
+    expect(panel).to_contain_text("Emmanuel Macron")
+    expect(panel.locator("h2")).to_be_focused()
+    page.evaluate("window.__sentinel = 1")
+    panel.get_by_role("link", name="Syria and Aleppo").click()
+    page.wait_for_url(re.compile(r"dispute=syria"))
+    syria = len(events_of(dispute=selectors.Dispute.objects.get(slug="syria")))
+    expect_markers(page, syria)
+    expect(page.get_by_label("Dispute")).to_have_value("syria")
+    assert page.evaluate("window.__sentinel") == 1
+
+
+def test_bad_input_shows_the_field_error_in_the_swap(open_page):
+    page = open_page("/")
+    page.get_by_label("To").fill("2016-01-01")
+    page.wait_for_url(re.compile(r"to=2016-01-01"))
+    page.get_by_label("From").fill("2017-01-01")
+    page.wait_for_url(re.compile(r"from=2017-01-01"))
+    errors = page.locator(".form-errors")
+    expect(errors).to_contain_text("“to” cannot be before “from”")
+    expect(page.locator(".field-to .field-error")).to_be_visible()
+    expect(page.get_by_label("To")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".chart-figure")).to_be_hidden()
+    expect(page.locator("#event-count")).to_have_text("No events: fix the filters above")
+    page.get_by_label("From").fill("2015-01-01")
+    page.wait_for_url(re.compile(r"from=2015-01-01"))
+    expect(errors).to_have_count(0)
+    expect(page.locator(".chart-figure")).to_be_visible()
+    expect(page.locator("#timeline-chart[data-drawn]")).to_be_attached()
+    expect_markers(page, len(events_of(**{"from": __import__("datetime").date(2015, 1, 1),
+                                          "to": __import__("datetime").date(2016, 1, 1)})))
+
+
+@pytest.mark.parametrize("path", ["/", "/?dispute=syria&from=2016-01-01&kind=statement", "event"])
+def test_axe_finds_no_violations(open_page, path):
+    if path == "event":
+        event = Event.objects.get(title="Macron hosts Putin at Versailles")
+        page = open_page(event.get_absolute_url(), chart=False)
+    else:
+        page = open_page(path)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_axe_finds_no_violations_with_the_detail_panel_open(open_page):
+    page = open_page("/")
+    page.locator("a.event-link").nth(2).click()
+    expect(page.locator("#event-detail h2")).to_be_visible()
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_on_a_phone_the_chart_and_filters_are_usable(open_page, page):
+    page.set_viewport_size({"width": 375, "height": 812})
+    page = open_page("/")
+    page.screenshot(path="/tmp/dashboard-phone-375.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways scroll
+    chart = page.locator("#timeline-chart").bounding_box()
+    assert chart["width"] <= 375 and chart["width"] >= 320
+    expect_markers(page, len(events_of()))
+    # The filters start folded so the chart is on the first screen; they open and work.
+    summary = page.locator(".filters-box > summary")
+    expect(summary).to_be_visible()
+    assert page.locator("#timeline-chart").bounding_box()["y"] < 812
+    summary.click()
+    page.get_by_label("Meeting", exact=True).check()
+    page.wait_for_url(re.compile(r"kind=meeting"))
+    expect_markers(page, len(events_of(kind=["meeting"])))
+    box = page.get_by_label("Meeting", exact=True).bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 375
+    page.screenshot(path="/tmp/dashboard-phone-375-filtered.png", full_page=True)
