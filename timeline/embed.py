@@ -1,0 +1,139 @@
+"""Embedding the timeline in other sites: the frameable /embed/ page, its embed code, and
+oEmbed 1.0 discovery and answers.
+
+/embed/ is the only page that may be framed (CSP frame-ancestors from
+settings.EMBED_ALLOWED_ORIGINS, no X-Frame-Options); every other page refuses framing. It
+needs no cookie and sets none, so it works in a cross-origin iframe with third-party
+cookies blocked.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import JsonResponse, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_GET
+
+from .models import Source
+from .query import TimelineFilter
+from .views import dashboard_context, wants_partial
+
+DEFAULT_WIDTH = 800
+DEFAULT_HEIGHT = 640
+PROVIDER_NAME = "Diplomatic relations timeline"
+
+
+def allow_framing(response):
+    """Let the embedding sites frame this response, and only them."""
+    origins = settings.EMBED_ALLOWED_ORIGINS or ["*"]
+    response._csp_config = {**settings.SECURE_CSP, "frame-ancestors": origins}
+    return response
+
+
+def filter_query(form):
+    """The query string of the filters as given (for links to the same view elsewhere)."""
+    query = QueryDict(mutable=True)
+    for name in form.fields:
+        values = [v for v in form.data.getlist(name) if v]
+        if values:
+            query.setlist(name, values)
+    return query.urlencode()
+
+
+def with_query(path, query):
+    return f"{path}?{query}" if query else path
+
+
+def iframe_html(src, width, height, title):
+    return format_html(
+        '<iframe src="{}" width="{}" height="{}" title="{}" loading="lazy" '
+        'style="border:0;width:100%;max-width:{}px" referrerpolicy="strict-origin-when-cross-origin">'
+        "</iframe>",
+        src, width, height, title, width,
+    )
+
+
+@require_GET
+@xframe_options_exempt
+def embed(request):
+    form = TimelineFilter(request.GET)
+    context = dashboard_context(form)
+    events = context["events"]
+    query = filter_query(form)
+    context.update({
+        "pair_label": form.pair_label,
+        "dashboard_url": with_query(reverse("timeline:dashboard"), query),
+        "embed_query": query,
+        "sources_count": Source.objects.filter(event__in=[e.pk for e in events]).count()
+        if events else 0,
+    })
+    template = "timeline/embed.html" + ("#embed-results" if wants_partial(request) else "")
+    status = 200 if form.is_valid() else 400
+    return allow_framing(render(request, template, context, status=status))
+
+
+def oembed_error(status, message, parameter=None):
+    body = {"error": message}
+    if parameter:
+        body["errors"] = {parameter: [message]}
+    return JsonResponse(body, status=status)
+
+
+def positive_int(value):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+@require_GET
+def oembed(request):
+    """oEmbed 1.0: a "rich" answer whose html is the iframe of the embed page."""
+    fmt = request.GET.get("format", "json")
+    if fmt != "json":
+        return oembed_error(501, f"Format “{fmt}” is not served; use format=json.", "format")
+    url = request.GET.get("url", "").strip()
+    if not url:
+        return oembed_error(400, "The “url” parameter is required.", "url")
+    for name in ("maxwidth", "maxheight"):
+        if name in request.GET and positive_int(request.GET[name]) is None:
+            return oembed_error(400, f"“{name}” must be a positive whole number.", name)
+
+    parts = urlsplit(url)
+    ours = parts.scheme in ("http", "https") and parts.netloc == request.get_host()
+    embeddable = {reverse("timeline:dashboard"), reverse("timeline:embed")}
+    if not ours or parts.path not in embeddable:
+        return oembed_error(404, "This URL is not a timeline of this site.", "url")
+
+    form = TimelineFilter(QueryDict(parts.query))
+    if not form.is_valid():
+        field = next(iter(form.errors))
+        return oembed_error(400, f"The URL's “{field}” is invalid: {form.errors[field][0]}", "url")
+
+    width = min(DEFAULT_WIDTH, positive_int(request.GET.get("maxwidth")) or DEFAULT_WIDTH)
+    height = min(DEFAULT_HEIGHT, positive_int(request.GET.get("maxheight")) or DEFAULT_HEIGHT)
+    src = request.build_absolute_uri(with_query(reverse("timeline:embed"), filter_query(form)))
+    title = f"{form.pair_label}: diplomatic relations timeline"
+    return JsonResponse({
+        "version": "1.0",
+        "type": "rich",
+        "provider_name": PROVIDER_NAME,
+        "provider_url": request.build_absolute_uri("/"),
+        "title": title,
+        "html": iframe_html(src, width, height, title),
+        "width": width,
+        "height": height,
+        "cache_age": 3600,
+    }, json_dumps_params={"ensure_ascii": False})
+
+
+def oembed_discovery_url(request):
+    """The oEmbed endpoint for the page being rendered (for the discovery <link>)."""
+    query = QueryDict(mutable=True)
+    query["url"] = request.build_absolute_uri()
+    query["format"] = "json"
+    return request.build_absolute_uri(f"{reverse('timeline:oembed')}?{query.urlencode()}")
