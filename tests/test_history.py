@@ -275,3 +275,21 @@ def test_it_reverts_the_countries_disputes_and_tags_too(client, editor, versaill
 
     assert response.status_code == 302
     assert snapshot(versailles_meeting) == before
+
+
+def test_it_restores_each_event_of_a_bulk_deletion_with_its_own_sources(client, editor, versailles_meeting):
+    other = Event.objects.create(title="Phone call", kind="call", start=date(2017, 5, 18))
+    Source.objects.create(event=other, url="https://example.org/call", title="Call")
+    before = {e.pk: snapshot(e) for e in [versailles_meeting, other]}
+    client.force_login(editor)
+
+    client.post(
+        reverse("admin:timeline_event_changelist"),
+        {"action": "delete_selected", "_selected_action": list(before), "post": "yes"},
+    )
+    assert not Event.objects.filter(pk__in=before).exists()
+
+    for record in deleted_events():
+        restore_deleted_event(record.history_id, editor)
+
+    assert {pk: snapshot(Event(pk=pk)) for pk in before} == before
