@@ -479,7 +479,7 @@ def build_figure(
             "name": "tone-title",
             "text": "<b>" + escape(_("Relations temperature")) + "</b>  " + escape(tone_subtitle),
             "xref": "paper", "yref": "paper", "x": 0, "y": tone_top, "yanchor": "bottom",
-            "xanchor": "left", "showarrow": False, "font": {"size": 12, "color": INK},
+            "xanchor": "left", "align": "left", "showarrow": False, "font": {"size": 12, "color": INK},
             "yshift": 6,
         }
     ]
@@ -505,7 +505,8 @@ def build_figure(
         # Shorter wording for phones; timeline.js swaps it in below 640px.
         "meta": {
             "narrow_tone_title": "<b>" + escape(_("Relations temperature")) + "</b><br>"
-            + escape(_("%(months)s-month average tone, −10 conflict … +10 co-operation") % {"months": months}),
+            + escape(_("average tone over %(months)s months") % {"months": months}) + "<br>"
+            + escape(_("−10 conflict … +10 co-operation")),
         },
         "showlegend": bool(kinds),
         "legend": {
@@ -582,6 +583,10 @@ def describe(events, terms, disputes, *, countries=(), view=None, today=None):
     """The chart's text alternative: what it shows, in a sentence or three."""
     events = list(events)
     start, end = view_window(events, view, today)
+    view_from, view_to = view or (None, None)
+    if events:  # say the events' own period, not the padding around it
+        start = view_from or min(e.start for e in events)
+        end = view_to or max(e.end or e.start for e in events)
     names = " – ".join(name for _code, name in countries)
     counts = {}
     for event in events:
@@ -622,8 +627,8 @@ def describe(events, terms, disputes, *, countries=(), view=None, today=None):
     tone = rolling_tone(events)
     if tone:
         parts.append(
-            _("The relations temperature ends at %(value)+.1f on a scale from −10 (conflict) to +10 (co-operation).")
-            % {"value": tone[-1][1]}
+            _("The relations temperature ends at %(value)s on a scale from −10 (conflict) to +10 (co-operation).")
+            % {"value": f"{tone[-1][1]:+.1f}".replace("-", "−")}
         )
     parts.append(_("Every event is listed below the chart."))
     return " ".join(parts)
