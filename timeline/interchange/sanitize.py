@@ -20,8 +20,14 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "noopener noreferrer nofollow"
 
 
+def has_markup(text):
+    return any(char in text for char in "<>&")
+
+
 def clean_html(text):
     """Sanitised HTML: only the allowed tags and attributes, safe link schemes."""
+    if not has_markup(text or ""):
+        return (text or "").strip()  # nothing to sanitise (and nh3 is the slow part of imports)
     return nh3.clean(
         text or "",
         tags=set(ALLOWED_TAGS),
@@ -34,6 +40,8 @@ def clean_html(text):
 
 def plain_text(text):
     """Text without any markup (for titles, publishers, captions): tags and entities resolved."""
+    if not has_markup(text or ""):
+        return " ".join((text or "").split())
     cleaned = nh3.clean(text or "", tags=set(), strip_comments=True)
     return " ".join(html.unescape(cleaned).split())
 

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
@@ -599,10 +599,12 @@ def plan_events(plan, parsed, progress):
             setattr(event, name, values[name])
 
         reasons = []
-        # Publishing needs a source: checked here against the row and the event's current
-        # sources, because the model's check can only see sources already saved.
         will_publish = plan.publish and event.state != Event.State.PUBLISHED
-        event.state = Event.State.DRAFT if created or will_publish else event.state
+        state = Event.State.PUBLISHED if will_publish else event.state
+        # The model's "published needs a source" check can only count sources already saved
+        # (one query per event): parse_entry() has checked it against the row's sources, and
+        # an event already published has its sources. So validate the rest as a draft.
+        event.state = Event.State.DRAFT
         try:
             # The check constraints restate clean()'s rules (end after start, tone range) and
             # the database still enforces them; validating them here would cost two queries
@@ -610,8 +612,8 @@ def plan_events(plan, parsed, progress):
             event.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             reasons.append(validation_messages(error))
+        event.state = state
         if will_publish:
-            event.state = Event.State.PUBLISHED
             changed.append("state")
 
         new_sources, changed_sources = [], []
@@ -742,17 +744,20 @@ def write_import(plan, *, user=None, reason="Imported from TimelineJS", progress
         if progress and len(touched) >= PROGRESS_EVERY:
             progress(f"{len(new)} events created, {len(updated)} updated; adding tags, countries, sources")
 
-        country_rows = [
-            Event.countries.through(event_id=p.event.pk, country_id=country_id)
-            for p in touched
-            for country_id in p.new_country_ids
-        ]
-        Event.countries.through.objects.bulk_create(country_rows, batch_size=BATCH_SIZE)
-        tag_rows = []
-        for p in touched:
-            for tag_id in dict.fromkeys(tags.find(name).pk for name in p.new_tag_names):
-                tag_rows.append(Event.tags.through(event_id=p.event.pk, tag_id=tag_id))
-        Event.tags.through.objects.bulk_create(tag_rows, batch_size=BATCH_SIZE)
+        insert_rows(
+            Event.countries.through,
+            ["event_id", "country_id"],
+            [(p.event.pk, country_id) for p in touched for country_id in p.new_country_ids],
+        )
+        insert_rows(
+            Event.tags.through,
+            ["event_id", "tag_id"],
+            [
+                (p.event.pk, tag_id)
+                for p in touched
+                for tag_id in dict.fromkeys(tags.find(name).pk for name in p.new_tag_names)
+            ],
+        )
 
         new_sources = []
         for p in touched:
@@ -798,7 +803,6 @@ def record_history(created, updated, *, user, reason):
             updated, batch_size=BATCH_SIZE, update=True, default_user=user, default_change_reason=reason
         ),
     ]
-    record_of = {record.id: record for record in records}
     historical = history.model
     for m2m_field in historical._history_m2m_fields:
         through = getattr(Event, m2m_field.name).through
@@ -809,11 +813,31 @@ def record_history(created, updated, *, user, reason):
             for rel in historical._meta.related_objects
             if set(columns) <= {f.attname for f in rel.related_model._meta.fields}
         )
+        history_of = {record.id: record.pk for record in records}
         rows = []
-        for batch in chunks(record_of):
-            for values in through.objects.filter(event_id__in=batch).values(*columns):
-                rows.append(snapshot_model(history=record_of[values["event_id"]], **values))
-        snapshot_model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        for batch in chunks(history_of):
+            for values in through.objects.filter(event_id__in=batch).values_list(*columns):
+                rows.append((history_of[values[columns.index("event_id")]], *values))
+        insert_rows(snapshot_model, ["history_id", *columns], rows)
+
+
+def insert_rows(model, columns, rows):
+    """Plain INSERTs for rows of integers (link tables): no model instance per row.
+
+    Only for tables without signals of their own: the many-to-many links (whose history
+    record_history() writes) and simple-history's snapshots of them.
+    """
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(model._meta.get_field(column).column) for column in columns)
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({names}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    with connection.cursor() as cursor:
+        for batch in chunks(rows, 2000):
+            cursor.executemany(sql, batch)
 
 
 def import_timelinejs(data, *, pair=None, publish=False, dry_run=False, user=None, progress=None):
