@@ -34,9 +34,11 @@ def static_files_as_in_production():
 
 
 @pytest.fixture
-def shipped_dataset(transactional_db):
+def shipped_dataset(transactional_db, django_db_serialized_rollback):
     """The live server runs in another thread: the rows must be committed, not wrapped in a
-    test transaction, so the loader runs for real here."""
+    test transaction, so the loader runs for real here. The flush after the test empties
+    every table; the serialized rollback puts back what migrations wrote (the curators'
+    groups) for the tests that follow."""
     return load_dataset()
 
 
