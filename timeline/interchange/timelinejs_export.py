@@ -22,8 +22,8 @@ TimelineJS renders headline and text as HTML: titles are escaped, summaries sani
 (sanitize.summary_html), and the links are built from escaped parts.
 
 Each event also carries an extension object under EXTENSION_KEY ({"kind", "cancelled",
-"sources"}), which
-TimelineJS ignores and our importer reads, so an export imports back without loss.
+"sources"}), which TimelineJS ignores and our importer reads, so an export imports back
+without loss.
 """
 
 from datetime import date
