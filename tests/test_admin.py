@@ -1,11 +1,13 @@
 """The curators' event screen: adding through the real admin form, the publishing rules, the
 bulk actions, the list with its unsourced flag (in a constant number of queries), import."""
 
+import json
 from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -400,23 +402,41 @@ def test_it_refuses_to_delete_the_last_source_of_a_published_event(client, edito
     assert any("only source" in str(m) for m in response.context["messages"])
 
 
-def test_it_imports_events_from_csv_as_drafts_after_a_preview(client, curator, france, russia):
+EVENT_FILES = {
+    # format index on the import screen: 0 CSV, 1 JSON
+    "0": (
+        "events.csv",
+        "slug,title,kind,start,end,date_precision,cancelled,summary,quote,place,countries,"
+        "disputes,tags,tone,state\n"
+        ",Phone call on Syria,call,2016-10-01,,month,0,,,,FR;RU,syria,diplomacy,2,published\n",
+    ),
+    "1": (
+        "events.json",
+        json.dumps([{
+            "slug": "", "title": "Phone call on Syria", "kind": "call", "start": "2016-10-01",
+            "end": "", "date_precision": "month", "cancelled": "0", "summary": "", "quote": "",
+            "place": "", "countries": "FR;RU", "disputes": "syria", "tags": "diplomacy",
+            "tone": 2, "state": "published",
+        }]),
+    ),
+}
+
+
+@pytest.mark.parametrize("file_format", ["0", "1"], ids=["csv", "json"])
+def test_it_imports_events_as_drafts_after_a_preview(client, curator, france, russia, file_format):
     Dispute.objects.create(slug="syria", name="Syria", start=date(2015, 9, 30))
     Tag.objects.create(name="diplomacy")
     client.force_login(curator)
-    csv = (
-        "slug,title,kind,start,end,date_precision,cancelled,summary,quote,place,countries,"
-        "disputes,tags,tone,state\n"
-        ",Phone call on Syria,call,2016-10-01,,month,0,,,,FR;RU,syria,diplomacy,2,published\n"
-    )
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    name, content = EVENT_FILES[file_format]
 
     import_url = reverse("admin:timeline_event_import")
+    page = client.get(import_url)
+    assert "state" not in page.context["fields_list"][0][1]  # never imported
     preview = client.post(
         import_url,
         {
-            "import_file": SimpleUploadedFile("events.csv", csv.encode(), "text/csv"),
-            "format": "0",
+            "import_file": SimpleUploadedFile(name, content.encode()),
+            "format": file_format,
             "resource": "0",
         },
     )
@@ -454,3 +474,20 @@ def test_it_renders_every_screen_with_the_shipped_dataset(client, dataset):
         urls.append(reverse(f"admin:timeline_{model._meta.model_name}_change", args=[obj.pk]))
     for url in urls:
         assert client.get(url).status_code == 200, url
+
+
+def test_it_exports_events_with_their_state_as_csv(client, curator, france):
+    event = make_event("Versailles meeting", sources=1, state=Event.State.PUBLISHED)
+    event.countries.add(france)
+    client.force_login(curator)
+    columns = ["slug", "title", "start", "countries", "state"]
+
+    response = client.post(
+        reverse("admin:timeline_event_export"),
+        {"format": "0", "resource": "0", **{f"eventexportresource_{c}": "on" for c in columns}},
+    )
+
+    assert response.status_code == 200
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == ",".join(columns)
+    assert lines[1] == f"{event.slug},Versailles meeting,2017-05-29,FR,published"

@@ -23,7 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ..history import RestoreError, deleted_events, restore_deleted_event
 from ..models import PUBLISH_NEEDS_SOURCE, TONE_MAX, TONE_MIN, Event, Participation, Source
-from .resources import EventResource
+from .resources import FORMATS, EventExportResource, EventResource
 
 SOURCES_PREFIX = "sources"
 
@@ -177,6 +177,8 @@ class SourcedFilter(admin.SimpleListFilter):
 class EventAdmin(ImportExportMixin, SimpleHistoryAdmin):
     form = EventAdminForm
     resource_classes = [EventResource]
+    import_formats = export_formats = FORMATS
+    import_template_name = "admin/timeline/import.html"
     inlines = [SourceInline, ParticipationInline]
     # State and the unsourced flag come right after the date: on a phone the list scrolls
     # sideways and these are what a curator looks for.
@@ -238,6 +240,9 @@ class EventAdmin(ImportExportMixin, SimpleHistoryAdmin):
             },
         ),
     ]
+
+    def get_export_resource_classes(self, request):
+        return [EventExportResource]
 
     # --- list -------------------------------------------------------------------------
     def get_queryset(self, request):

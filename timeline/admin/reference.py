@@ -24,6 +24,7 @@ from ..models import (
 )
 from .events import HistoricalM2MFormMixin
 from .resources import (
+    FORMATS,
     CountryResource,
     DisputeResource,
     OrganizationResource,
@@ -41,6 +42,9 @@ class CuratedAdmin(SimpleHistoryAdmin):
 
 class ImportExportCuratedAdmin(ImportExportMixin, CuratedAdmin):
     """History plus CSV/JSON import (with preview) and export."""
+
+    import_formats = export_formats = FORMATS
+    import_template_name = "admin/timeline/import.html"
 
 
 class EventCountMixin:

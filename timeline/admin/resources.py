@@ -10,8 +10,13 @@ drafts; existing ones keep their state.
 """
 
 from import_export import fields, resources, widgets
+from import_export.formats.base_formats import CSV, JSON
 
 from ..models import Country, Dispute, Event, Organization, Person, Place, Tag
+
+
+# The formats curators are offered (the first is the default in the tests and the docs).
+FORMATS = [CSV, JSON]
 
 
 class CuratedResource(resources.ModelResource):
@@ -100,9 +105,6 @@ class EventResource(CuratedResource):
         column_name="tags",
         widget=widgets.ManyToManyWidget(Tag, separator=";", field="slug"),
     )
-    # Exported for reference; an import never changes it (see the module docstring).
-    state = fields.Field(attribute="state", column_name="state", readonly=True)
-
     class Meta(CuratedResource.Meta):
         model = Event
         import_id_fields = ["slug"]
@@ -121,5 +123,14 @@ class EventResource(CuratedResource):
             "disputes",
             "tags",
             "tone",
-            "state",
         ]
+
+
+class EventExportResource(EventResource):
+    """The event file as exported: the importable columns plus the state, for reference
+    (an import never reads it: see the module docstring)."""
+
+    state = fields.Field(attribute="state", column_name="state", readonly=True)
+
+    class Meta(EventResource.Meta):
+        fields = [*EventResource.Meta.fields, "state"]
