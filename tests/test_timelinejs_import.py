@@ -324,3 +324,15 @@ def test_it_imports_ten_thousand_rows_quickly(pair, tmp_path):
     assert Event.objects.published().count() == 10_000
     assert Event.history.count() == 10_000 and Source.history.count() == 10_000
     assert first < 60
+
+
+def test_it_imports_knight_labs_own_sample_sheet(db):
+    out, _ = run(FIXTURES / "knightlab-women-in-computing.csv")
+
+    assert "'Women in Computing': 10 created" in out
+    assert "row 4: Media is not a link (an embed code?)" in out
+    lovelace = event("Ada Lovelace")
+    assert (str(lovelace.start), str(lovelace.end), lovelace.date_precision) == ("1815-12-10", "1852-11-27", "day")
+    assert 'href="https://en.wikipedia.org/wiki/Ada_Lovelace"' in lovelace.summary
+    with pytest.raises(CommandError, match="row 4: cannot publish without a source"):
+        run(FIXTURES / "knightlab-women-in-computing.csv", "--publish")

@@ -465,13 +465,13 @@ def parse_entry(entry, kinds, plan):
         else:
             plan.warnings.append(f"{where}: Media is not a link (an embed code?): no source made from it")
     for source in entry.sources:
-        sources.append(
-            {
-                "url": str(source.get("url") or "").strip(),
-                "publisher": plain_text(str(source.get("publisher") or "")),
-                "title": plain_text(str(source.get("title") or "")),
-            }
-        )
+        wanted = {
+            "url": str(source.get("url") or "").strip(),
+            "publisher": plain_text(str(source.get("publisher") or "")),
+            "title": plain_text(str(source.get("title") or "")),
+        }
+        if not any((s["url"], s["title"]) == (wanted["url"], wanted["title"]) or (wanted["url"] and s["url"] == wanted["url"]) for s in sources):
+            sources.append(wanted)
     if plan.publish and not sources:
         reasons.append("cannot publish without a source (Media)")
 
