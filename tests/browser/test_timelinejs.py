@@ -113,3 +113,29 @@ def test_it_shows_an_event_with_its_date_in_precision_and_its_sources(page, expo
     assert slide.locator(".tl-headline-date").inner_text() == unescape(first["display_date"])
     assert slide.locator("a[href^='http']").count() >= 1  # the sources, as links
     assert errors == []
+
+
+@pytest.mark.browser
+def test_it_runs_no_script_from_titles_or_summaries(page, db):
+    payload = '<img src=x onerror="window.pwned = 1"><script>window.pwned = 2</script>'
+    hostile = Event.objects.create(
+        title=f"Hostile {payload}"[:200], kind="statement", start=date(2017, 5, 29),
+        summary=f'<p onmouseover="window.pwned = 3">Summary</p>{payload}<a href="javascript:window.pwned=4">x</a>',
+    )
+    hostile.sources.create(url="https://example.org/report", publisher="AFP")
+    data = build_timelinejs(Event.objects.prefetch_related("sources"), title="Hostile")
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    refused = serve(page, data)
+
+    page.goto(f"{ORIGIN}/")
+    page.evaluate("id => window.timeline.goToId(id)", hostile.slug)
+    slide = page.locator(f"[id='{hostile.slug}']")
+    slide.locator(".tl-headline").wait_for()
+
+    assert slide.locator(".tl-headline").inner_text().startswith("Hostile <img src=x")  # shown as text
+    assert page.evaluate("window.pwned") is None
+    assert slide.locator("img, script, [onmouseover]").count() == 0
+    hrefs = slide.locator(".tl-text-content a").evaluate_all("links => links.map(a => a.href)")
+    assert hrefs and all(href.startswith("https://") for href in hrefs)
+    assert errors == [] and refused == []
