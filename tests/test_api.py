@@ -185,3 +185,36 @@ def test_queries_do_not_grow_with_the_number_of_events(client, db, url, django_a
         publish(f"Event {n}", start=date(2016, 1, 1 + n % 28))
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url, {"page_size": 1000}).status_code == 200
+
+
+TIMELINEJS_URL = reverse("timeline:api-timelinejs")
+
+
+def test_timelinejs_export_has_a_slide_per_filtered_event_and_eras(client, dataset):
+    response = client.get(TIMELINEJS_URL, {"dispute": "syria"})
+    assert response.status_code == 200
+    data = response.json()
+    expected = set(fr_ru_events().filter(disputes__slug="syria").values_list("slug", flat=True))
+    assert {slide["unique_id"] for slide in data["events"]} == expected
+    assert "France – Russia" in data["title"]["text"]["headline"]
+    visit = next(s for s in data["events"] if s["unique_id"] == "2016-10-11-putin-cancels-paris-visit")
+    assert visit["start_date"] == {"year": 2016, "month": 10, "day": 11}
+    assert "http://testserver/events/2016-10-11-putin-cancels-paris-visit/" in visit["text"]["text"]
+    headlines = {era["text"]["headline"] for era in data["eras"]}
+    assert any("Syria" in h for h in headlines)
+    assert any("Hollande" in h for h in headlines)
+
+
+def test_timelinejs_export_honours_precision_and_hides_drafts(client, dataset):
+    event = publish("Talks in autumn", start=date(2016, 10, 1), date_precision="month")
+    draft = Event.objects.create(title="Draft talks", kind="meeting", start=date(2016, 11, 1))
+    draft.countries.add(*Country.objects.filter(code__in=["FR", "RU"]))
+    slides = {s["unique_id"]: s for s in client.get(TIMELINEJS_URL).json()["events"]}
+    assert slides[event.slug]["start_date"] == {"year": 2016, "month": 10}
+    assert draft.slug not in slides
+
+
+def test_timelinejs_export_refuses_bad_filters(client, db):
+    response = client.get(TIMELINEJS_URL, {"from": "2017-99-01"})
+    assert response.status_code == 400
+    assert "from" in response.json()["errors"]

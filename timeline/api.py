@@ -13,6 +13,7 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
 from . import selectors
+from .interchange.timelinejs_export import build_timelinejs
 from .query import TimelineFilter
 
 DEFAULT_PAGE_SIZE = 100
@@ -189,3 +190,21 @@ def events_csv(request):
         writer.writerow(csv_row(event_record(event, request)))
     return cors(response)
 
+
+
+@require_GET
+def timelinejs_json(request):
+    """The filtered events as a TimelineJS 3 document, with disputes and terms as eras."""
+    form, events = filtered_events(request)
+    if events is None:
+        return bad_request(form)
+    filters = form.cleaned_data
+    codes = form.pair_codes
+    data = build_timelinejs(
+        events,
+        terms=selectors.office_terms(codes),
+        disputes=selectors.disputes_between(codes, filters.get("dispute")),
+        title=f"{form.pair_label}: diplomatic relations",
+        url_for=lambda event: absolute_url(request, event.get_absolute_url()),
+    )
+    return cors(JsonResponse(data, json_dumps_params={"ensure_ascii": False}))
