@@ -66,7 +66,7 @@ def embed(request):
     context.update({
         "pair_label": form.pair_label,
         "dashboard_url": with_query(reverse("timeline:dashboard"), query),
-        "embed_query": query,
+        "oembed_url": oembed_discovery_url(request),
         "sources_count": Source.objects.filter(event__in=[e.pk for e in events]).count()
         if events else 0,
     })

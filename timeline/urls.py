@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import api, views
+from . import api, embed, views
 
 app_name = "timeline"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("events/<slug:slug>/", views.event_detail, name="event"),
+    path("embed/", embed.embed, name="embed"),
+    path("oembed/", embed.oembed, name="oembed"),
     path("api/events/", api.events_json, name="api-events"),
     path("api/events.csv", api.events_csv, name="api-events-csv"),
+    path("api/timelinejs.json", api.timelinejs_json, name="api-timelinejs"),
 ]

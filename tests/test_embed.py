@@ -1,0 +1,87 @@
+"""The embed page: frameable (and only it), cookie-free, same filters as the dashboard."""
+
+import re
+from datetime import date
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from timeline.models import Country, Event
+
+EMBED = reverse("timeline:embed")
+
+
+def frame_ancestors(response):
+    match = re.search(r"frame-ancestors ([^;]+)", response["Content-Security-Policy"])
+    return match.group(1).strip() if match else None
+
+
+def test_the_embed_page_may_be_framed_by_any_origin_by_default(client, dataset):
+    response = client.get(EMBED, {"dispute": "syria"})
+    assert response.status_code == 200
+    assert "X-Frame-Options" not in response
+    assert frame_ancestors(response) == "*"
+
+
+@override_settings(EMBED_ALLOWED_ORIGINS=["https://news.example", "https://*.paper.example"])
+def test_the_embed_page_may_be_framed_only_by_the_configured_origins(client, dataset):
+    response = client.get(EMBED)
+    assert frame_ancestors(response) == "https://news.example https://*.paper.example"
+    assert "X-Frame-Options" not in response
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("timeline:dashboard"),
+        reverse("timeline:event", args=["2017-05-29-versailles-meeting"]),
+        reverse("timeline:api-events"),
+        reverse("timeline:oembed") + "?url=http://testserver/",
+        "/admin/login/",
+    ],
+)
+def test_every_other_page_refuses_framing(client, dataset, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["X-Frame-Options"] == "DENY"
+    assert frame_ancestors(response) == "'none'"
+
+
+def test_the_embed_page_sets_no_cookie_and_needs_none(client, dataset):
+    response = client.get(EMBED)
+    assert response.cookies == {}
+    assert "Set-Cookie" not in str(response.headers)
+    htmx = client.get(EMBED, {"kind": "meeting"}, headers={"HX-Request": "true"})
+    assert htmx.cookies == {}
+
+
+def test_the_embed_page_shows_the_filtered_events_with_count_credit_and_link(client, dataset):
+    response = client.get(EMBED, {"dispute": "syria"})
+    page = response.content.decode()
+    syria = Event.objects.published().filter(disputes__slug="syria")
+    for event in syria:
+        assert event.get_absolute_url() in page
+    assert f"{syria.count()} events from" in page
+    assert 'href="/?dispute=syria"' in page  # open the full timeline at the same filters
+    assert 'id="timeline-figure"' in page
+    assert 'type="application/json+oembed"' in page
+    assert "oembed/?url=http%3A%2F%2Ftestserver%2Fembed%2F%3Fdispute%3Dsyria" in page
+
+
+def test_the_embed_page_refuses_bad_filters_with_400_naming_them(client, dataset):
+    response = client.get(EMBED, {"from": "2017-31-01"})
+    assert response.status_code == 400
+    assert "from:" in response.content.decode()
+    htmx = client.get(EMBED, {"kind": "picnic"}, headers={"HX-Request": "true"})
+    assert htmx.status_code == 400
+    assert "kind:" in htmx.content.decode()
+    assert "<html" not in htmx.content.decode()  # the partial, for the swap
+
+
+def test_the_embed_page_never_shows_drafts(client, dataset):
+    draft = Event.objects.create(title="Unannounced draft summit", kind="summit", start=date(2017, 5, 30))
+    draft.countries.add(*Country.objects.filter(code__in=["FR", "RU"]))
+    page = client.get(EMBED).content.decode()
+    assert "Unannounced draft summit" not in page
+    assert draft.slug not in page
