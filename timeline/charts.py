@@ -250,6 +250,7 @@ def build_figure(
             "textposition": "inside",
             "insidetextanchor": "start",
             "textfont": {"color": INK, "size": 12},
+            "textangle": 0,  # a short term's name runs past its band rather than turning on its side
             "constraintext": "none",
             "cliponaxis": True,
             "hovertemplate": "%{hovertext}<extra></extra>",

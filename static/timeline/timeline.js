@@ -158,6 +158,17 @@
 
   document.addEventListener("htmx:config:request", dropEmptyParameters);
 
+  // While the filters are applied, the results say they are busy (htmx also puts the
+  // htmx-request class on them, which the stylesheet dims).
+  function busy(event, value) {
+    var target = event.detail && event.detail.ctx && event.detail.ctx.target;
+    if (!target || target.id !== "results") return;
+    if (value) target.setAttribute("aria-busy", "true");
+    else target.removeAttribute("aria-busy");
+  }
+  document.addEventListener("htmx:before:request", function (event) { busy(event, true); });
+  document.addEventListener("htmx:finally:request", function (event) { busy(event, false); });
+
   document.addEventListener("htmx:before:swap", function (event) {
     var tasks = (event.detail && event.detail.tasks) || [];
     tasks.forEach(function (task) {

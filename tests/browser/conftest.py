@@ -8,9 +8,11 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management import call_command
+from django.db.migrations.loader import MigrationLoader
 from playwright.sync_api import expect
 
 from timeline.dataset import load_dataset
+from timeline.roles import sync_groups
 
 CSP_LISTENER = """
 window.__cspViolations = [];
@@ -33,12 +35,27 @@ def static_files_as_in_production():
         yield
 
 
+@pytest.fixture(scope="session")
+def migrated_apps():
+    """The models as the migrations know them, for re-running a data migration."""
+    return MigrationLoader(None, ignore_no_migrations=True).project_state().apps
+
+
 @pytest.fixture
-def shipped_dataset(transactional_db, django_db_serialized_rollback):
+def migration_data_after_flush(migrated_apps, django_db_blocker):
+    """Put back what the data migration wrote (the curators' groups) once the test's flush
+    has emptied every table: pytest runs these browser tests (a session-scoped parametrized
+    browser) before the plain database tests that expect those rows. Set up before
+    `transactional_db`, so torn down after its flush."""
+    yield
+    with django_db_blocker.unblock():
+        sync_groups(migrated_apps)
+
+
+@pytest.fixture
+def shipped_dataset(migration_data_after_flush, transactional_db):
     """The live server runs in another thread: the rows must be committed, not wrapped in a
-    test transaction, so the loader runs for real here. The flush after the test empties
-    every table; the serialized rollback puts back what migrations wrote (the curators'
-    groups) for the tests that follow."""
+    test transaction, so the loader runs for real here."""
     return load_dataset()
 
 

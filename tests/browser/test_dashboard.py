@@ -67,6 +67,26 @@ def test_a_filter_swaps_chart_and_list_without_a_reload_and_pushes_the_url(open_
     expect(page.get_by_label("Statement", exact=True)).to_be_checked()
 
 
+def test_a_slow_answer_shows_a_loading_state(open_page):
+    page = open_page("/")
+    release = []
+
+    def slow(route):
+        if route.request.headers.get("hx-request") and not release:
+            page.wait_for_timeout(700)
+        route.continue_()
+
+    page.route(re.compile(r".*/\?.*"), slow)
+    page.get_by_label("Meeting", exact=True).check()
+    expect(page.locator("#results")).to_have_attribute("aria-busy", "true")
+    expect(page.locator("#results")).to_have_class(re.compile(r"htmx-request"))
+    expect(page.locator(".loading")).to_be_visible()
+    page.wait_for_url(re.compile(r"kind=meeting"))
+    expect(page.locator("#results")).not_to_have_attribute("aria-busy", "true")
+    expect(page.locator(".loading")).to_be_hidden()
+    release.append(True)
+
+
 def test_back_restores_the_earlier_view(open_page):
     page = open_page("/")
     everything = len(events_of())
