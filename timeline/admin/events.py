@@ -24,6 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from ..history import RestoreError, deleted_events, restore_deleted_event
 from ..models import PUBLISH_NEEDS_SOURCE, TONE_MAX, TONE_MIN, Event, Participation, Source
 from .resources import FORMATS, EventExportResource, EventResource
+from .timelinejs import timelinejs_import_view
 
 SOURCES_PREFIX = "sources"
 
@@ -356,7 +357,16 @@ class EventAdmin(ImportExportMixin, SimpleHistoryAdmin):
                 self.admin_site.admin_view(self.restore_view),
                 name="%s_%s_restore" % info,
             ),
+            path(
+                "import-timelinejs/",
+                self.admin_site.admin_view(self.timelinejs_import_view),
+                name="%s_%s_import_timelinejs" % info,
+            ),
         ] + super().get_urls()
+
+    def timelinejs_import_view(self, request):
+        """Import a TimelineJS sheet or JSON with a preview (see timelinejs.py)."""
+        return timelinejs_import_view(self, request)
 
     def has_restore_permission(self, request):
         return self.has_add_permission(request)
@@ -394,5 +404,10 @@ class EventAdmin(ImportExportMixin, SimpleHistoryAdmin):
         extra_context = {
             **(extra_context or {}),
             "deleted_events_url": reverse("admin:timeline_event_deleted"),
+            "timelinejs_import_url": (
+                reverse("admin:timeline_event_import_timelinejs")
+                if self.has_add_permission(request)
+                else None
+            ),
         }
         return super().changelist_view(request, extra_context)
