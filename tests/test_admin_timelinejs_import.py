@@ -174,7 +174,8 @@ def test_it_shows_unchanged_when_the_same_file_is_imported_again(client, curator
     assert counts == {"create": 0, "update": 0, "unchanged": 3, "skipped": 1}
     assert {row["action"] for row in again.context["rows"]} == {"unchanged"}
     assert again.text.count('class="tljs-action tljs-action--unchanged"') == 3
-    confirm(client, again)
+    assert "Nothing to import: every event is already as this file says." in again.text
+    assert again.context["token"] is None and "Confirm import" not in again.text
     assert Event.objects.count() == 3  # never duplicated
     assert Event.history.count() == 3
 
@@ -189,6 +190,14 @@ def test_it_shows_an_update_with_the_changed_fields(client, curator, pair):
     assert row["title"] == "Macron and Putin at the G20 in Hamburg"
     assert set(row["changes"]) == {"title", "kind"}
     assert not Event.objects.filter(title="Macron and Putin at the G20 in Hamburg").exists()
+
+    response = confirm(client, again)
+
+    assert any("0 events created, 1 updated, 2 unchanged" in m for m in messages_of(response))
+    g20 = Event.objects.get(slug="g20-hamburg-2017")
+    assert (g20.title, g20.kind) == ("Macron and Putin at the G20 in Hamburg", Event.Kind.SUMMIT)
+    latest = g20.history.first()
+    assert (latest.history_type, latest.history_user) == ("~", curator)
 
 
 def test_it_prepares_the_import_again_on_confirm(client, curator, pair):

@@ -324,7 +324,7 @@ def timelinejs_import_view(model_admin, request):
 
     filename = os.path.basename(form.cleaned_data["import_file"].name or "")[:200]
     token = None
-    if not plan.errors:
+    if not plan.errors and (plan.created or plan.updated):  # else there is nothing to confirm
         token = store(request, form.content, filename=filename, pair=pair, publish=publish)
     return render_preview(
         request,
@@ -390,9 +390,10 @@ def render_preview(request, context, plan, *, filename, pair, token, form):
     warnings = list(plan.warnings)
     if not pair:
         warnings.insert(0, _("No country pair: the events get no countries, so no pair's timeline shows them."))
+    blocked = bool(plan.errors)  # nothing will be written: say "would"
     counts = [
-        ("create", _("to create"), plan.created),
-        ("update", _("to update"), plan.updated),
+        ("create", _("would be created") if blocked else _("to create"), plan.created),
+        ("update", _("would be updated") if blocked else _("to update"), plan.updated),
         ("unchanged", _("unchanged"), plan.unchanged),
         ("skipped", _("skipped rows"), len(plan.skipped)),
     ]
