@@ -85,3 +85,36 @@ def test_the_embed_page_never_shows_drafts(client, dataset):
     page = client.get(EMBED).content.decode()
     assert "Unannounced draft summit" not in page
     assert draft.slug not in page
+
+
+def test_the_embed_title_says_what_the_view_is_filtered_to(client, dataset):
+    page = client.get(EMBED, {"dispute": "syria", "from": "2015-01-01"}).content.decode()
+    assert "Syria and Aleppo · from 1 January 2015" in page
+
+
+def test_event_details_inside_the_embed_link_out_instead_of_swapping(client, dataset):
+    url = reverse("timeline:event", args=["2017-05-29-versailles-meeting"])
+    inside = client.get(url, headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/embed/"})
+    outside = client.get(url, headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/"})
+    assert "dispute=syria" in inside.content.decode()
+    assert 'hx-target="#results"' not in inside.content.decode()
+    assert 'hx-target="#results"' in outside.content.decode()
+
+
+def test_the_dashboard_offers_the_embed_code_of_the_current_view(client, dataset):
+    page = client.get(reverse("timeline:dashboard"), {"dispute": "syria"}).content.decode()
+    assert "Embed this view" in page
+    assert 'data-embed-src="http://testserver/embed/?dispute=syria"' in page
+    assert '&lt;iframe src="http://testserver/embed/?dispute=syria"' in page
+    assert 'value="http://testserver/?dispute=syria"' in page
+    assert 'type="application/json+oembed"' in page
+
+
+def test_summaries_with_markup_are_sanitised_on_the_event_page(client, dataset):
+    event = Event.objects.get(slug="2017-05-29-versailles-meeting")
+    event.summary = '<p>Talks <script>window.pwned=1</script><a href="javascript:alert(1)" onclick="x()">here</a> <b>bold</b></p>'
+    event.save()
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "<b>bold</b>" in page
+    assert "window.pwned" not in page
+    assert "javascript:" not in page and "onclick" not in page

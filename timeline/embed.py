@@ -65,6 +65,7 @@ def embed(request):
     query = filter_query(form)
     context.update({
         "pair_label": form.pair_label,
+        "filter_summary": form.summary(),
         "dashboard_url": with_query(reverse("timeline:dashboard"), query),
         "oembed_url": oembed_discovery_url(request),
         "sources_count": Source.objects.filter(event__in=[e.pk for e in events]).count()

@@ -9,6 +9,7 @@ valid; nothing is silently ignored.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .dates import format_date
 from .models import Dispute, Event, Person, Tag
 from .selectors import pairs_with_events
 
@@ -144,6 +145,24 @@ class TimelineFilter(forms.Form):
         """('FR', 'RU') for a valid form, the default pair otherwise."""
         pair = self.cleaned_data.get("pair") if self.is_valid() else None
         return tuple((pair or DEFAULT_PAIR).split("-"))
+
+    def summary(self):
+        """The narrowing filters in words ("Syria and Aleppo · meetings · from 1 January 2015"),
+        for titles of filtered views; empty when only the pair is chosen."""
+        if not self.is_valid():
+            return ""
+        data = self.cleaned_data
+        parts = [obj.name for obj in (data.get("dispute"), data.get("person")) if obj]
+        labels = dict(Event.Kind.choices)
+        parts += [", ".join(str(labels[k]) for k in data.get("kind") or [])]
+        parts += [", ".join(tag.name for tag in data.get("tag") or [])]
+        if data.get("from"):
+            parts.append(_("from %(date)s") % {"date": format_date(data["from"])})
+        if data.get("to"):
+            parts.append(_("to %(date)s") % {"date": format_date(data["to"])})
+        if data.get("q"):
+            parts.append(f"“{data['q']}”")
+        return " · ".join(part for part in parts if part)
 
     @property
     def pair_label(self):

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from . import charts, selectors
@@ -66,12 +67,19 @@ def event_detail(request, slug):
     context = {
         "event": event,
         "panel": panel,
+        # Inside the embed, filter links open the dashboard in a new tab instead of swapping.
+        "embedded": panel and is_from_embed(request),
         "pair": current_pair(request, event),
         "speakers": [
             p.actor for p in event.participations.all() if p.role == Participation.Role.SPEAKER
         ],
     }
     return render(request, "timeline/event.html" + ("#detail" if panel else ""), context)
+
+
+def is_from_embed(request):
+    current = urlsplit(request.htmx.current_url or "").path if request.htmx else ""
+    return current == reverse("timeline:embed")
 
 
 def current_pair(request, event):

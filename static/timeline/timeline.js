@@ -189,6 +189,85 @@
     if (target && target.id === DETAIL_ID) showDetail();
   });
 
+  // ---- Embedding ----------------------------------------------------------------------
+  // The embed page, inside an iframe, tells its parent how tall it is (README: the host
+  // page's few lines listen for this message and size the iframe).
+  var HEIGHT_MESSAGE = "diplomacy-timeline:height";
+  var lastHeight = 0;
+
+  function isEmbedded() {
+    return window.parent !== window && document.body && document.body.hasAttribute("data-embed");
+  }
+
+  function reportHeight() {
+    var main = document.getElementById("main");
+    if (!isEmbedded() || !main) return;
+    var height = Math.ceil(main.getBoundingClientRect().bottom + window.scrollY);
+    if (height === lastHeight) return;
+    lastHeight = height;
+    window.parent.postMessage({type: HEIGHT_MESSAGE, height: height}, "*");
+  }
+
+  function watchHeight() {
+    if (!isEmbedded()) return;
+    if (window.ResizeObserver) new ResizeObserver(reportHeight).observe(document.getElementById("main"));
+    reportHeight();
+  }
+
+  // "Embed this view": the code for the current filters, at the size the editor chooses.
+  function attr(value) {
+    return String(value).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+  }
+
+  function embedCode(dialog) {
+    var width = parseInt(dialog.querySelector("[name=embed-width]").value, 10) || 800;
+    var height = parseInt(dialog.querySelector("[name=embed-height]").value, 10) || 640;
+    var src = dialog.getAttribute("data-embed-src");
+    var id = "diplomacy-timeline-" + Math.random().toString(36).slice(2, 8);
+    return '<iframe id="' + id + '" src="' + attr(src) + '" width="' + width + '" height="' + height +
+      '" style="border:0;width:100%;max-width:' + width + 'px" title="' +
+      attr(dialog.getAttribute("data-embed-title")) + '" loading="lazy"></iframe>\n' +
+      '<script>window.addEventListener("message",function(e){var f=document.getElementById("' + id +
+      '");if(f&&e.source===f.contentWindow&&e.data&&e.data.type==="' + HEIGHT_MESSAGE +
+      '")f.style.height=e.data.height+"px";});</' + 'script>';
+  }
+
+  function refreshEmbedCode(dialog) {
+    var code = dialog.querySelector(".embed-code");
+    if (code) code.value = embedCode(dialog);
+  }
+
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest("[data-embed-open]");
+    if (opener) {
+      var dialog = document.getElementById(opener.getAttribute("data-embed-open"));
+      if (dialog && dialog.showModal) {
+        refreshEmbedCode(dialog);
+        dialog.showModal();
+      }
+      return;
+    }
+    var copier = event.target.closest("[data-embed-copy]");
+    if (copier) {
+      var field = document.getElementById(copier.getAttribute("data-embed-copy"));
+      var status = copier.parentNode.querySelector(".embed-copied");
+      var done = function () { if (status) status.textContent = "Copied."; };
+      field.select();
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(done, function () {
+          if (status) status.textContent = "Press Ctrl+C (⌘C) to copy.";
+        });
+      } else if (document.execCommand && document.execCommand("copy")) {
+        done();
+      }
+    }
+  });
+
+  document.addEventListener("input", function (event) {
+    var dialog = event.target.closest && event.target.closest(".embed-dialog");
+    if (dialog && /^embed-(width|height)$/.test(event.target.name)) refreshEmbedCode(dialog);
+  });
+
   var resizeTimer = null;
   window.addEventListener("resize", function () {
     clearTimeout(resizeTimer);
@@ -198,6 +277,7 @@
   function start() {
     foldFiltersOnPhone();
     draw();
+    watchHeight();
   }
 
   if (document.readyState === "loading") {

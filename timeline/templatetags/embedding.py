@@ -1,0 +1,20 @@
+from django import template
+from django.urls import reverse
+
+from ..embed import DEFAULT_HEIGHT, DEFAULT_WIDTH, filter_query, oembed_discovery_url, with_query
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def embed_links(context):
+    """Absolute addresses of the current view: its embed page, its dashboard link, oEmbed."""
+    request, form = context["request"], context["form"]
+    query = filter_query(form)
+    return {
+        "src": request.build_absolute_uri(with_query(reverse("timeline:embed"), query)),
+        "link": request.build_absolute_uri(with_query(reverse("timeline:dashboard"), query)),
+        "oembed": oembed_discovery_url(request),
+        "width": DEFAULT_WIDTH,
+        "height": DEFAULT_HEIGHT,
+    }
