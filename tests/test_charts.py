@@ -222,6 +222,14 @@ def test_the_view_follows_the_filters_dates():
     assert figure["layout"]["xaxis"]["range"] == ["2016-01-01", "2018-01-01"]
 
 
+def test_the_view_is_the_whole_timeline_when_given_its_extent():
+    f.event("a", date(2017, 1, 1))
+    figure = charts.build_figure(Event.objects.all(), extent=(date(2010, 2, 8), date(2017, 5, 29)))
+    start, end = figure["layout"]["xaxis"]["range"]
+    assert start[:7] in ("2009-12", "2010-01")
+    assert end > "2017-05-29"
+
+
 def test_no_events_still_draws_and_says_so():
     f.term("François Hollande", "President of France", "FR", date(2012, 5, 15), date(2017, 5, 14))
     figure = charts.build_figure([], selectors.office_terms(["FR"]), countries=[("FR", "France")],

@@ -154,6 +154,13 @@ def test_bad_input_is_a_400_that_shows_the_field(client, dataset, query, field, 
     assert 'id="timeline-figure"' not in html
 
 
+def test_narrowing_kinds_or_words_keeps_the_time_axis(client, dataset):
+    everything = figure_of(client.get("/"))["layout"]["xaxis"]["range"]
+    assert figure_of(client.get("/", {"kind": "cyber"}))["layout"]["xaxis"]["range"] == everything
+    assert figure_of(client.get("/", {"q": "Versailles"}))["layout"]["xaxis"]["range"] == everything
+    assert figure_of(client.get("/", {"from": "2017-01-01"}))["layout"]["xaxis"]["range"][0] == "2017-01-01"
+
+
 def test_bad_input_never_500s(client, dataset):
     for query in ["kind=", "kind=%ff", "from=0000-00-00", "to=9999-99-99", "pair=-", "tag=&tag=x",
                   "person=%2F", "from=2017-01-01T00:00", "q=%00", "dispute[]=x", "page=2"]:
@@ -247,7 +254,8 @@ def test_queries_do_not_grow_with_the_number_of_events(client, django_assert_max
             response = client.get(url, **extra)
         assert response.status_code in (200, 400)
         assert len(queries) == small[url], url
-    assert small["/"] <= 14  # pairs 3, countries 1, events + 4 prefetches, terms 1, disputes 1, 3 selects
+    # pairs 3, countries 1, extent 1, events + 4 prefetches, terms 1, disputes 1, 3 selects
+    assert small["/"] <= 15
 
 
 def test_the_event_page_queries_do_not_grow_with_participants(client, django_assert_max_num_queries):

@@ -92,16 +92,19 @@ def last_of_month(day):
     return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
 
 
-def view_window(events, view=None, today=None):
-    """(start, end) of the view: the filters' dates, else the events' extent padded a
+def view_window(events, view=None, today=None, extent=None):
+    """(start, end) of the view: the filters' dates, else the extent of the whole timeline
+    (`extent`, so that narrowing kinds does not move the axis) or of the events, padded a
     little and rounded out to whole months."""
     start, end = view or (None, None)
     if start and end:
         return start, end
     today = today or date.today()
-    if events:
+    first, last = extent or (None, None)
+    if events and not (first and last):
         first = min(e.start for e in events)
         last = max(inclusive_end(e.start, e.end, e.date_precision) for e in events)
+    if first and last:
         pad = max(timedelta(days=20), (last - first) / 50)
         start = start or first_of_month(first - pad)
         end = end or last_of_month(last + pad)
@@ -207,6 +210,7 @@ def build_figure(
     today=None,
     uirevision="timeline",
     tone_window_days=TONE_WINDOW_DAYS,
+    extent=None,
 ):
     """The timeline as a Plotly figure dict.
 
@@ -214,10 +218,11 @@ def build_figure(
     terms: office terms of the pair's countries; disputes: the disputes to draw;
     countries: [(code, name)] in lane order; view: (from, to) of the filters, either may be
     None; today: the date an open-ended view ends on (tests pass it); uirevision: keep the
-    reader's zoom while this stays the same.
+    reader's zoom while this stays the same; extent: (first, last) day of the unfiltered
+    timeline, the default view.
     """
     events = list(events)
-    view_start, view_end = view_window(events, view, today)
+    view_start, view_end = view_window(events, view, today, extent)
     traces, lanes = [], []
     y = 0.0
 

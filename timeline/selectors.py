@@ -8,7 +8,7 @@ fixed number of queries, whatever the number of events.
 from dataclasses import dataclass
 from itertools import combinations
 
-from django.db.models import Prefetch, Q
+from django.db.models import Max, Min, Prefetch, Q
 
 from .models import Country, Dispute, Event, OfficeTerm, Participation
 
@@ -111,6 +111,16 @@ def published_events(filters=None):
             | Q(place__name__icontains=q)
         )
     return with_details(events).order_by("start", "pk")
+
+
+def extent(codes):
+    """(first day, last day) of the pair's published events whatever the other filters,
+    or (None, None): the time axis stays put while the reader narrows kinds or words."""
+    span = between(Event.objects.published(), codes).aggregate(
+        first=Min("start"), last_start=Max("start"), last_end=Max("end")
+    )
+    last = max(filter(None, [span["last_start"], span["last_end"]]), default=None)
+    return span["first"], last
 
 
 def event_with_sources(slug):

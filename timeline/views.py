@@ -39,6 +39,7 @@ def dashboard_context(form):
         disputes,
         countries=countries,
         view=view,
+        extent=selectors.extent(codes),
         # Keep the reader's zoom while only kinds, people, tags or words change.
         uirevision="|".join([filters["pair"], str(view[0] or ""), str(view[1] or "")]),
     )

@@ -41,12 +41,13 @@ def migrated_apps():
     return MigrationLoader(None, ignore_no_migrations=True).project_state().apps
 
 
-@pytest.fixture
-def migration_data_after_flush(migrated_apps, django_db_blocker):
-    """Put back what the data migration wrote (the curators' groups) once the test's flush
-    has emptied every table: pytest runs these browser tests (a session-scoped parametrized
-    browser) before the plain database tests that expect those rows. Set up before
-    `transactional_db`, so torn down after its flush."""
+@pytest.fixture(scope="module")
+def migration_data_after_flush(migrated_apps, django_db_setup, django_db_blocker):
+    """Put back what the data migration wrote (the curators' groups) once the live-server
+    tests have flushed every table: pytest runs these browser tests (a session-scoped
+    parametrized browser) before the plain database tests that expect those rows. Module
+    scope, so torn down after the last test's flush (a function fixture would run before
+    pytest-django's flush)."""
     yield
     with django_db_blocker.unblock():
         sync_groups(migrated_apps)

@@ -53,7 +53,7 @@ def test_a_filter_swaps_chart_and_list_without_a_reload_and_pushes_the_url(open_
     assert page.evaluate("window.__sentinel") == "still here"  # no full reload
 
     syria_statements = len(events_of(kind=["statement"], dispute=selectors.Dispute.objects.get(slug="syria")))
-    page.get_by_label("Dispute").select_option("syria")
+    page.get_by_label("Dispute", exact=True).select_option("syria")
     page.wait_for_url(re.compile(r"dispute=syria"))
     expect(page.locator("ol.events > li")).to_have_count(syria_statements)
     expect_markers(page, syria_statements)
@@ -63,7 +63,7 @@ def test_a_filter_swaps_chart_and_list_without_a_reload_and_pushes_the_url(open_
     page.reload()
     expect(page.locator("#timeline-chart[data-drawn]")).to_be_attached()
     expect_markers(page, syria_statements)
-    expect(page.get_by_label("Dispute")).to_have_value("syria")
+    expect(page.get_by_label("Dispute", exact=True)).to_have_value("syria")
     expect(page.get_by_label("Statement", exact=True)).to_be_checked()
 
 
@@ -87,10 +87,34 @@ def test_a_slow_answer_shows_a_loading_state(open_page):
     release.append(True)
 
 
+def x_range(page):
+    return page.evaluate("document.getElementById('timeline-chart').layout.xaxis.range.map(String)")
+
+
+def test_the_zoom_survives_a_filter_change(open_page):
+    page = open_page("/")
+    everything = x_range(page)
+    page.locator("#timeline-chart .rangeselector .button", has_text="1 year").click()
+    expect(page.locator("#timeline-chart .rangeselector .button", has_text="1 year")).to_be_visible()
+    page.wait_for_timeout(300)
+    one_year = x_range(page)
+    assert one_year != everything
+    page.get_by_label("Statement", exact=True).check()
+    page.wait_for_url(re.compile(r"kind=statement"))
+    expect_markers(page, len(events_of(kind=["statement"])))
+    assert x_range(page) == one_year  # uirevision: the reader's zoom stays
+    # New dates are a new view: the zoom follows them.
+    page.get_by_label("From", exact=True).fill("2016-01-01")
+    page.wait_for_url(re.compile(r"from=2016-01-01"))
+    expect(page.locator("#event-count")).to_have_text(re.compile(r"\d+ events?"))
+    page.wait_for_timeout(300)
+    assert x_range(page)[0].startswith("2016-01-01")
+
+
 def test_back_restores_the_earlier_view(open_page):
     page = open_page("/")
     everything = len(events_of())
-    page.get_by_label("Dispute").select_option("syria")
+    page.get_by_label("Dispute", exact=True).select_option("syria")
     page.wait_for_url(re.compile(r"dispute=syria"))
     syria = len(events_of(dispute=selectors.Dispute.objects.get(slug="syria")))
     expect_markers(page, syria)
@@ -105,7 +129,7 @@ def test_back_restores_the_earlier_view(open_page):
     page.wait_for_url(re.compile(r"/$"))
     expect(page.locator("ol.events > li")).to_have_count(everything)
     expect_markers(page, everything)
-    expect(page.get_by_label("Dispute")).to_have_value("")
+    expect(page.get_by_label("Dispute", exact=True)).to_have_value("")
     page.go_forward()
     page.wait_for_url(re.compile(r"dispute=syria"))
     expect_markers(page, syria)
@@ -136,23 +160,23 @@ def test_a_list_row_opens_details_and_a_dispute_link_filters(open_page):
     page.wait_for_url(re.compile(r"dispute=syria"))
     syria = len(events_of(dispute=selectors.Dispute.objects.get(slug="syria")))
     expect_markers(page, syria)
-    expect(page.get_by_label("Dispute")).to_have_value("syria")
+    expect(page.get_by_label("Dispute", exact=True)).to_have_value("syria")
     assert page.evaluate("window.__sentinel") == 1
 
 
 def test_bad_input_shows_the_field_error_in_the_swap(open_page):
     page = open_page("/")
-    page.get_by_label("To").fill("2016-01-01")
+    page.get_by_label("To", exact=True).fill("2016-01-01")
     page.wait_for_url(re.compile(r"to=2016-01-01"))
-    page.get_by_label("From").fill("2017-01-01")
+    page.get_by_label("From", exact=True).fill("2017-01-01")
     page.wait_for_url(re.compile(r"from=2017-01-01"))
     errors = page.locator(".form-errors")
     expect(errors).to_contain_text("“to” cannot be before “from”")
     expect(page.locator(".field-to .field-error")).to_be_visible()
-    expect(page.get_by_label("To")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("To", exact=True)).to_have_attribute("aria-invalid", "true")
     expect(page.locator(".chart-figure")).to_be_hidden()
     expect(page.locator("#event-count")).to_have_text("No events: fix the filters above")
-    page.get_by_label("From").fill("2015-01-01")
+    page.get_by_label("From", exact=True).fill("2015-01-01")
     page.wait_for_url(re.compile(r"from=2015-01-01"))
     expect(errors).to_have_count(0)
     expect(page.locator(".chart-figure")).to_be_visible()
