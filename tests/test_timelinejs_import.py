@@ -336,3 +336,24 @@ def test_it_imports_knight_labs_own_sample_sheet(db):
     assert 'href="https://en.wikipedia.org/wiki/Ada_Lovelace"' in lovelace.summary
     with pytest.raises(CommandError, match="row 4: cannot publish without a source"):
         run(FIXTURES / "knightlab-women-in-computing.csv", "--publish")
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"events": [], "eras": [{"text": "a string, not an object"}]}', None),
+        ('{"events": [], "eras": 7}', None),
+        ('{"events": [{"start_date": {"year": 2017}, "text": {"headline": "x"}, "diplomacy": {"sources": 5}}]}', None),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ("Year," + "H" * 200_000 + "\n2017,x\n", "header cannot be read"),
+    ],
+)
+def test_it_reports_malformed_files_instead_of_crashing(db, content, message):
+    from timeline.interchange.timelinejs_import import ImportFailed, prepare_import
+
+    try:
+        prepare_import(content.encode())
+    except ImportFailed as failure:
+        assert message is None or any(message in error for error in failure.errors), failure.errors
+    else:
+        assert message is None

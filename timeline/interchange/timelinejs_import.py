@@ -214,6 +214,8 @@ def read_csv(text, plan):
         header = next(reader)
     except StopIteration:
         raise ImportFailed(["The file is empty."]) from None
+    except csv.Error as error:
+        raise ImportFailed([f"row 1: the CSV header cannot be read ({error})"]) from None
     columns = []
     for position, name in enumerate(header, start=1):
         normalised = " ".join(name.split()).lower()
@@ -260,13 +262,17 @@ def read_json(text, plan):
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise ImportFailed([f"The JSON cannot be read: {error}"]) from None
+    except RecursionError:
+        raise ImportFailed(["The JSON is nested too deeply to be a TimelineJS document."]) from None
     if not isinstance(document, dict) or not isinstance(document.get("events"), list):
         raise ImportFailed(['This is not TimelineJS JSON: no "events" list.'])
     title = document.get("title")
     if isinstance(title, dict):
         plan.name = plain_text(str((title.get("text") or {}).get("headline") or ""))
-    for number, era in enumerate(document.get("eras") or [], start=1):
-        headline = era.get("text", {}).get("headline", "") if isinstance(era, dict) else ""
+    eras = document.get("eras") if isinstance(document.get("eras"), list) else []
+    for number, era in enumerate(eras, start=1):
+        era_text = era.get("text") if isinstance(era, dict) else None
+        headline = era_text.get("headline", "") if isinstance(era_text, dict) else ""
         plan.skipped.append(f"era {number}: era {plain_text(str(headline))!r} skipped")
     entries = []
     for number, event in enumerate(document["events"], start=1):
@@ -294,7 +300,8 @@ def read_json(text, plan):
             cells["kind"] = str(extension["kind"])
         if isinstance(extension.get("cancelled"), bool):
             cells["cancelled"] = "yes" if extension["cancelled"] else "no"
-        sources = [s for s in extension.get("sources") or [] if isinstance(s, dict)]
+        listed = extension.get("sources") if isinstance(extension.get("sources"), list) else []
+        sources = [s for s in listed if isinstance(s, dict)]
         entries.append(Entry(where, {k: v for k, v in cells.items() if v}, sources))
     return entries
 
