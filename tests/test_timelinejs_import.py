@@ -349,8 +349,6 @@ def test_it_imports_knight_labs_own_sample_sheet(db):
     ],
 )
 def test_it_reports_malformed_files_instead_of_crashing(db, content, message):
-    from timeline.interchange.timelinejs_import import ImportFailed, prepare_import
-
     try:
         prepare_import(content.encode())
     except ImportFailed as failure:
