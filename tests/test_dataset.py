@@ -164,3 +164,8 @@ def test_ensure_curator_prints_a_random_password_once(capsys):
     assert password not in second
     assert "exists" in second
     assert authenticate(username="curator", password=password) is not None
+
+
+def test_history_says_the_rows_came_from_the_dataset(dataset):
+    record = Event.history.filter(slug="2017-05-29-versailles-meeting").earliest("history_date")
+    assert record.history_change_reason == "Loaded from dataset france-russia"

@@ -113,6 +113,7 @@ class Loader:
                 changed = True
         if changed:
             self.validate(obj, where)
+            obj._change_reason = f"Loaded from dataset {self.directory.name}"  # shown in history
             obj.save()
             self.report.count(model, created)
         return obj
