@@ -23,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ..history import RestoreError, deleted_events, restore_deleted_event
 from ..models import PUBLISH_NEEDS_SOURCE, TONE_MAX, TONE_MIN, Event, Participation, Source
+from .concurrency import ConcurrencyAdminMixin
 from .resources import FORMATS, EventExportResource, EventResource
 from .timelinejs import timelinejs_import_view
 
@@ -175,7 +176,7 @@ class SourcedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class EventAdmin(ImportExportMixin, ConcurrencyAdminMixin, SimpleHistoryAdmin):
     form = EventAdminForm
     resource_classes = [EventResource]
     import_formats = export_formats = FORMATS

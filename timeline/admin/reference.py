@@ -22,6 +22,7 @@ from ..models import (
     Source,
     Tag,
 )
+from .concurrency import ConcurrencyAdminMixin
 from .events import HistoricalM2MFormMixin
 from .resources import (
     FORMATS,
@@ -34,8 +35,8 @@ from .resources import (
 )
 
 
-class CuratedAdmin(SimpleHistoryAdmin):
-    """History (who changed what, revert) on every screen."""
+class CuratedAdmin(ConcurrencyAdminMixin, SimpleHistoryAdmin):
+    """History (who changed what, revert) and refusal of stale saves on every screen."""
 
     list_per_page = 50
 
