@@ -10,11 +10,13 @@ HOST ?= 127.0.0.1
 # Settings for `make run`: local development on the embedded SQLite database.
 RUN_ENV := DEBUG=$${DEBUG-1}
 
-.PHONY: help run test venv migrate dataset curator collectstatic clean
+.PHONY: help run test venv migrate dataset curator collectstatic clean backup restore loadtest
 
 help:
 	@echo "make run    set up and serve the app on http://$(HOST):$(PORT)/ (SQLite, shipped dataset)"
 	@echo "make test   run the whole test suite (unit, views, admin, browser)"
+	@echo "make backup / make restore FILE=backups/...   back up / put back the database"
+	@echo "make loadtest   gunicorn under $(CONNECTIONS) connections for $(DURATION) s while curators edit"
 
 # The virtualenv is rebuilt when a requirements list changes.
 $(VENV)/.installed: requirements.txt requirements-test.txt
@@ -50,6 +52,24 @@ collectstatic: venv
 # against the hashed, compressed static files production serves.
 test: collectstatic
 	$(BIN)/pytest
+
+# Backups: a consistent online copy (SQLite backup API, or pg_dump on PostgreSQL) in backups/.
+backup: venv
+	$(RUN_ENV) $(PYTHON) manage.py backup_db
+
+restore:
+	@if [ -z "$(FILE)" ]; then \
+	  echo "make restore needs the backup to put back: make restore FILE=backups/db-YYYYmmdd-HHMMSS.sqlite3 (ls backups/)" >&2; \
+	  exit 2; \
+	fi
+	$(RUN_ENV) $(PYTHON) manage.py restore_db "$(FILE)"
+
+# Load test: gunicorn (4 workers) on a temporary SQLite database, driven on loopback while
+# another process edits events; fails on any error, "database is locked" or lost write.
+DURATION ?= 30
+CONNECTIONS ?= 64
+loadtest: collectstatic
+	$(PYTHON) bench/loadtest.py --duration $(DURATION) --connections $(CONNECTIONS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
