@@ -1,0 +1,368 @@
+#!/usr/bin/env python3
+"""`make loadtest`: the site under front-page traffic while curators edit.
+
+1. Builds a temporary SQLite database (migrate, the shipped dataset, 2,000 synthetic events
+   for a bigger view; cached in bench/.cache/ by the hash of what builds it) and starts
+   gunicorn with 4 workers on a free loopback port, with production settings (DEBUG off).
+2. Drives /embed/, the dashboard's htmx partial (/ with HX-Request: true) and /api/events/
+   (the default view; --pair XA-XB for the 2,000 synthetic events' view) with N concurrent
+   connections for D seconds (threads with http.client; bounded by time and --max-requests).
+3. Meanwhile a second process edits events through the ORM (titles, tone, new sources) and
+   records every write it committed.
+4. Prints requests, throughput, p50/p99 latency and errors per endpoint (non-2xx/3xx,
+   exceptions, and any "database is locked" or traceback in gunicorn's log), then re-reads
+   the database: every recorded write must be there ("lost writes: 0").
+
+Exit status 0 only with no error and no lost write. Loopback only; no dependency beyond the
+app's own (gunicorn).
+"""
+
+import argparse
+import hashlib
+import http.client
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "bench" / ".cache"
+SYNTHETIC_PAIR = "XA-XB"  # the synthetic events' pair (timeline/synthetic.py)
+ENDPOINTS = [
+    ("/embed/", "/embed/", {}),
+    ("/ (htmx partial)", "/", {"HX-Request": "true"}),
+    ("/api/events/", "/api/events/", {}),
+]
+
+
+def with_pair(pair):
+    """The endpoints for one pair's view (default: the site's default view, FR–RU)."""
+    if pair:
+        ENDPOINTS[:] = [(name, f"{path}?pair={pair}", headers) for name, path, headers in ENDPOINTS]
+SERVER_ERRORS = ["database is locked", "Traceback", "Internal Server Error", "WORKER TIMEOUT"]
+
+
+def production_env(db_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    env.update(
+        SQLITE_PATH=str(db_path),
+        DEBUG="0",
+        SECRET_KEY="loadtest-" + os.urandom(16).hex(),
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_COOKIES="0",
+        DJANGO_SETTINGS_MODULE="diplomacy_site.settings",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def manage(env, *args):
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, check=True)
+
+
+def database_recipe_hash(events):
+    digest = hashlib.sha256(str(events).encode())
+    parts = sorted((ROOT / "timeline" / "migrations").glob("*.py"))
+    parts += sorted((ROOT / "timeline" / "fixtures").rglob("*"))
+    parts += [ROOT / "timeline" / "synthetic.py", ROOT / "timeline" / "dataset.py"]
+    for path in parts:
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def prepare_database(workdir, synthetic_events):
+    """A fresh copy of the prepared database in `workdir`."""
+    db = workdir / "db.sqlite3"
+    cached = CACHE / f"loadtest-{database_recipe_hash(synthetic_events)}.sqlite3"
+    if not cached.exists():
+        print(f"Building the load-test database (cached as {cached.relative_to(ROOT)})…", flush=True)
+        building = workdir / "building.sqlite3"
+        env = production_env(building)
+        manage(env, "migrate", "--noinput", "-v", "0")
+        manage(env, "load_dataset")
+        manage(env, "generate_events", "--count", str(synthetic_events))
+        with sqlite3.connect(building) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        CACHE.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(building, cached)
+    shutil.copyfile(cached, db)
+    return db
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(port, path, headers, timeout=60):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Host": "127.0.0.1", **headers})
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+def wait_until_up(port, server, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with status {server.returncode} before serving")
+        try:
+            if get(port, ENDPOINTS[2][1], {}, timeout=5) == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.25)
+    raise SystemExit(f"gunicorn did not answer on port {port} within {seconds} s")
+
+
+# --- the readers ------------------------------------------------------------------------
+class Results:
+    def __init__(self):
+        self.latencies = {name: [] for name, _, _ in ENDPOINTS}
+        self.errors = {name: [] for name, _, _ in ENDPOINTS}
+        self.issued = 0
+        self.lock = threading.Lock()
+
+
+def drive(port, connections, duration, max_requests):
+    results = Results()
+    deadline = time.monotonic() + duration
+
+    def client(offset):
+        n = offset
+        while time.monotonic() < deadline:
+            with results.lock:
+                if results.issued >= max_requests:
+                    return
+                results.issued += 1
+            name, path, headers = ENDPOINTS[n % len(ENDPOINTS)]
+            n += 1
+            started = time.perf_counter()
+            try:
+                status = get(port, path, headers)
+            except Exception as error:  # noqa: BLE001 — every failure is counted and shown
+                results.errors[name].append(f"{type(error).__name__}: {error}")
+                continue
+            elapsed = time.perf_counter() - started
+            if 200 <= status < 400:
+                results.latencies[name].append(elapsed)
+            else:
+                results.errors[name].append(f"HTTP {status}")
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(duration + 120)
+    return results, time.monotonic() - started
+
+
+def percentile(values, fraction):
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+# --- the writer (a second process, through the ORM) ---------------------------------------
+def run_writer(duration, interval, out_path, seed):
+    import django
+
+    django.setup()
+    from django.db import transaction
+
+    from timeline.models import TONE_MAX, TONE_MIN, Event, Source
+
+    rng = random.Random(seed)
+    originals = dict(Event.objects.values_list("pk", "title"))
+    # Half the edits hit the curated events the default view shows, half the synthetic ones.
+    curated = list(Event.objects.exclude(countries__code="XA").values_list("pk", flat=True))
+    synthetic = sorted(set(originals) - set(curated))
+    events, sources, failures = {}, {}, []
+    edits = 0
+    deadline = time.monotonic() + duration
+    while time.monotonic() < deadline:
+        pk = rng.choice(curated if rng.random() < 0.5 or not synthetic else synthetic)
+        edits += 1
+        title = f"{originals[pk][:180]} [edit {edits}]"
+        tone = rng.randint(TONE_MIN, TONE_MAX)
+        add_source = edits % 3 == 0
+        try:
+            with transaction.atomic():
+                event = Event.objects.get(pk=pk)
+                event.title, event.tone = title, tone
+                event.save()
+                source = None
+                if add_source:
+                    source = Source.objects.create(
+                        event=event,
+                        url=f"https://loadtest.example/{edits}",
+                        title=f"Load-test source {edits}",
+                    )
+        except Exception as error:  # noqa: BLE001 — a failed write is an error, reported
+            failures.append(f"{type(error).__name__}: {error}")
+        else:  # committed: record what the database must now hold
+            events[pk] = {"title": title, "tone": tone}
+            if source is not None:
+                sources[source.pk] = pk
+        time.sleep(interval)
+    Path(out_path).write_text(
+        json.dumps({"edits": edits, "events": events, "sources": sources, "failures": failures})
+    )
+
+
+def check_writes(db_path, written):
+    """The recorded writes that the database does not hold (re-read with plain sqlite3)."""
+    lost = []
+    with sqlite3.connect(db_path) as conn:
+        for pk, expected in written["events"].items():
+            row = conn.execute("SELECT title, tone FROM timeline_event WHERE id = ?", (int(pk),)).fetchone()
+            if row != (expected["title"], expected["tone"]):
+                lost.append(f"event {pk}: expected {expected}, found {row}")
+        for pk, event_pk in written["sources"].items():
+            row = conn.execute("SELECT event_id FROM timeline_source WHERE id = ?", (int(pk),)).fetchone()
+            if row != (event_pk,):
+                lost.append(f"source {pk} of event {event_pk}: found {row}")
+    return lost
+
+
+# --- main -----------------------------------------------------------------------------------
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=30, help="seconds of load (default 30)")
+    parser.add_argument("--connections", type=int, default=64, help="concurrent connections (64)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (4)")
+    parser.add_argument("--max-requests", type=int, default=1_000_000, help="upper bound on requests")
+    parser.add_argument("--events", type=int, default=2000, help="synthetic events (2000)")
+    parser.add_argument("--write-interval", type=float, default=0.02, help="writer pause (s)")
+    parser.add_argument(
+        "--pair", default="", help=f"drive one pair's view, e.g. {SYNTHETIC_PAIR} (the 2,000 "
+        "synthetic events); default: the site's default view"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--writer", metavar="OUT", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.writer:
+        return run_writer(args.duration, args.write_interval, args.writer, seed=1)
+
+    if not (ROOT / "staticfiles" / "staticfiles.json").exists():
+        raise SystemExit("No collected static files: run `make collectstatic` (make loadtest does).")
+
+    with_pair(args.pair)
+    workdir = Path(tempfile.mkdtemp(prefix="loadtest-"))
+    server = writer = None
+    try:
+        db = prepare_database(workdir, args.events)
+        env = production_env(db)
+        port = free_port()
+        log_path = workdir / "gunicorn.log"
+        log = open(log_path, "w")
+        server = subprocess.Popen(
+            [
+                sys.executable, "-m", "gunicorn", "diplomacy_site.wsgi:application",
+                "--workers", str(args.workers),
+                "--bind", f"127.0.0.1:{port}",
+                "--backlog", "2048",
+                "--timeout", "60",
+                "--log-level", "warning",
+                "--capture-output",
+            ],
+            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        )
+        wait_until_up(port, server)
+        print(
+            f"gunicorn: {args.workers} workers on 127.0.0.1:{port}, SQLite (WAL) {db}\n"
+            f"load: {args.connections} connections for {args.duration:g} s on "
+            f"{', '.join(path for _, path, _ in ENDPOINTS)}; a writer edits events meanwhile",
+            flush=True,
+        )
+
+        written_path = workdir / "writes.json"
+        writer = subprocess.Popen(
+            [sys.executable, __file__, "--writer", str(written_path),
+             "--duration", str(args.duration), "--write-interval", str(args.write_interval)],
+            env=env, cwd=ROOT,
+        )
+        results, elapsed = drive(port, args.connections, args.duration, args.max_requests)
+        writer_status = writer.wait(timeout=args.duration + 120)
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+        log.close()
+
+        # --- report ---
+        server_log = log_path.read_text(errors="replace")
+        server_errors = {needle: server_log.count(needle) for needle in SERVER_ERRORS}
+        total_errors = 0
+        print(f"\n{'endpoint':<18} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+        for name, _, _ in ENDPOINTS:
+            ok, errors = results.latencies[name], results.errors[name]
+            count = len(ok) + len(errors)
+            total_errors += len(errors)
+            print(
+                f"{name:<18} {count:>9} {count / elapsed:>8.1f} {percentile(ok, .5) * 1000:>8.0f} "
+                f"{percentile(ok, .99) * 1000:>8.0f} {len(errors):>7}"
+            )
+            for message in sorted(set(errors))[:5]:
+                print(f"    {errors.count(message)} × {message}")
+        all_requests = sum(len(results.latencies[n]) + len(results.errors[n]) for n, _, _ in ENDPOINTS)
+        print(f"{'all':<18} {all_requests:>9} {all_requests / elapsed:>8.1f}")
+        print(
+            "server log: "
+            + ", ".join(f'{count} × "{needle}"' for needle, count in server_errors.items())
+        )
+        total_errors += sum(server_errors.values())
+
+        if writer_status != 0 or not written_path.exists():
+            print(f"writer: FAILED (exit status {writer_status})")
+            return 1
+        written = json.loads(written_path.read_text())
+        lost = check_writes(db, written)
+        print(
+            f"writer: {written['edits'] - len(written['failures'])} "
+            f"committed edits of {len(written['events'])} events, "
+            f"{len(written['sources'])} sources added, {len(written['failures'])} failed writes"
+        )
+        for message in sorted(set(written["failures"]))[:5]:
+            print(f"    {written['failures'].count(message)} × {message}")
+        for message in lost[:10]:
+            print(f"    lost: {message}")
+        total_errors += len(written["failures"])
+        print(f"errors: {total_errors}")
+        print(f"lost writes: {len(lost)}")
+        if total_errors or lost:
+            print(f"FAILED — gunicorn's log is kept in {log_path}")
+            args.keep = True
+            return 1
+        print("OK")
+        return 0
+    finally:
+        for process in (writer, server):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+        else:
+            print(f"kept: {workdir}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
