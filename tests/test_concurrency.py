@@ -214,3 +214,84 @@ def test_it_protects_the_reference_screens_and_their_inlines_too(client, carla, 
     person.refresh_from_db()
     assert person.description == "Carla's"
     assert person.terms.get().start == date(2017, 5, 14)
+
+
+
+def race_two_saves():
+    """Two curators' saves of one event sent at the same moment, each in its own thread and
+    database connection. Both checks would pass before either saves, unless the check holds
+    the row: each save waits (up to 3 s) after its check for the other to have checked too.
+    Runs in a process of its own on a real database (see the test below); returns what
+    happened."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from timeline.admin import concurrency
+
+    setup_test_environment()
+    carla, edgar = make_user("carla", CURATOR), make_user("edgar", EDITOR)
+    event = make_event(sources=1)
+    url = reverse("admin:timeline_event_change", args=[event.pk])
+    forms = {user: open_form(Client(), user, url) for user in (carla, edgar)}
+    both_checked = threading.Barrier(2)
+    original_clean = concurrency.VersionedFormMixin.clean
+
+    def clean_then_wait(form):
+        cleaned = original_clean(form)
+        try:
+            both_checked.wait(timeout=3)
+        except threading.BrokenBarrierError:
+            pass  # the other save is held back until this one commits: the point
+        return cleaned
+
+    concurrency.VersionedFormMixin.clean = clean_then_wait
+    results = {}
+
+    def send(user):
+        try:
+            response = save(Client(), user, url, {**forms[user], "title": user.username})
+            errors = errors_in(response) if response.status_code == 200 else []
+            results[user.username] = {"status": response.status_code, "errors": errors}
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(user,)) for user in (carla, edgar)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    event.refresh_from_db()
+    return {"results": results, "title": event.title}
+
+
+def test_it_refuses_one_of_two_saves_sent_at_the_same_moment(tmp_path):
+    # A real database of the suite's engine (a SQLite file in WAL, as deployed; the test
+    # database would be SQLite in memory, whose locking is not the deployed one).
+    import json
+    import subprocess
+    import sys
+
+    from tests.test_backup import manage, scratch_database
+
+    script = (
+        "import json, django; django.setup(); "
+        "from tests.test_concurrency import race_two_saves; print(json.dumps(race_two_saves()))"
+    )
+    with scratch_database(tmp_path) as env:
+        manage(env, "migrate", "--noinput", "-v", "0")
+        env["DJANGO_SETTINGS_MODULE"] = "diplomacy_site.settings"
+        run = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300
+        )
+    assert run.returncode == 0, run.stderr
+    outcome = json.loads(run.stdout.strip().splitlines()[-1])
+
+    results = outcome["results"]
+    assert sorted(r["status"] for r in results.values()) == [200, 302], outcome
+    winner = next(name for name, r in results.items() if r["status"] == 302)
+    loser = next(r for r in results.values() if r["status"] == 200)
+    assert any(REFUSED in e and f"({winner})" in e for e in loser["errors"]), outcome
+    assert outcome["title"] == winner
