@@ -9,6 +9,7 @@
    connections for D seconds (threads with http.client; bounded by time and --max-requests).
 3. Meanwhile a second process edits events through the ORM (titles, tone, new sources) and
    records every write it committed.
+   Halfway through, `backup_db` copies the live database (it must succeed).
 4. Prints requests, throughput, p50/p99 latency and errors per endpoint (non-2xx/3xx,
    exceptions, and any "database is locked" or traceback in gunicorn's log), then re-reads
    the database: every recorded write must be there ("lost writes: 0").
@@ -301,7 +302,23 @@ def main():
              "--duration", str(args.duration), "--write-interval", str(args.write_interval)],
             env=env, cwd=ROOT,
         )
+        # Halfway through, `make backup` runs against the live database: it must succeed
+        # (its copy passes `PRAGMA quick_check`) without disturbing readers or the writer.
+        backup = {}
+
+        def backup_midway():
+            time.sleep(args.duration / 2)
+            started = time.perf_counter()
+            backup["run"] = subprocess.run(
+                [sys.executable, str(ROOT / "manage.py"), "backup_db", "--dir", str(workdir / "backups")],
+                env=env, cwd=ROOT, capture_output=True, text=True,
+            )
+            backup["seconds"] = time.perf_counter() - started
+
+        backup_thread = threading.Thread(target=backup_midway, daemon=True)
+        backup_thread.start()
         results, elapsed = drive(port, args.connections, args.duration, args.max_requests)
+        backup_thread.join(120)
         writer_status = writer.wait(timeout=args.duration + 120)
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
@@ -329,6 +346,14 @@ def main():
             + ", ".join(f'{count} × "{needle}"' for needle, count in server_errors.items())
         )
         total_errors += sum(server_errors.values())
+        run = backup.get("run")
+        if run is not None and run.returncode == 0:
+            copy = Path(run.stdout.strip().splitlines()[-1])
+            print(f"online backup during the load: ok ({copy.stat().st_size:,} bytes, "
+                  f"{backup['seconds']:.1f} s, quick_check ok)")
+        else:
+            total_errors += 1
+            print(f"online backup during the load: FAILED {run.stderr[-500:] if run else '(not run)'}")
 
         if writer_status != 0 or not written_path.exists():
             print(f"writer: FAILED (exit status {writer_status})")
