@@ -9,6 +9,7 @@ active_content), and the exports are read as a client would read them.
 import csv
 import io
 import json
+import re
 from html import unescape
 
 import pytest
@@ -24,10 +25,13 @@ from tests.xss_corpus import (
     active_content,
     chunks,
     corpus_date,
+    corpus_sheet,
+    imported_headline,
     labelled,
     pair_names,
     store_corpus,
 )
+from timeline import charts, selectors
 from timeline.api import FORMULA_TRIGGERS
 from timeline.interchange.sanitize import plain_text
 from timeline.interchange.timelinejs_import import prepare_import, write_import
@@ -179,24 +183,6 @@ def test_the_other_admin_screens_show_the_stored_corpus_as_text(client, staff, c
 # Stored through the TimelineJS import ------------------------------------------------------
 
 
-def imported_headline(i, payload):
-    # The marker first: a payload whose markup swallows the rest (<style>…) keeps a headline.
-    return f"[i{i:02d}] {payload}"
-
-
-def corpus_sheet():
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Year", "Month", "Day", "Headline", "Text", "Media", "Media Credit", "Media Caption", "Group", "Tag"])
-    for i, payload in enumerate(PAYLOADS):
-        day = corpus_date(i).replace(year=2019)
-        writer.writerow([
-            day.year, day.month, day.day, imported_headline(i, payload), payload, f"https://example.org/import/{i}",
-            labelled(i, payload), payload, imported_headline(i, payload), f"imported {i}; {payload}",
-        ])
-    return out.getvalue()
-
-
 def test_imported_payloads_lose_their_markup_and_keep_their_text(client, corpus):
     plan = prepare_import(corpus_sheet(), pair="FR-RU", publish=True)
     assert plan.errors == []
@@ -325,3 +311,45 @@ def test_the_oembed_answer_carries_the_pair_names_as_data_and_escapes_them_in_it
     assert active_content(body["html"]) == ["<iframe>"]  # the expected frame, with nothing else
     assert f'title="{escape(body["title"])}"' in body["html"]
     assert body["html"].count("<") == 2  # <iframe …></iframe> and nothing else
+
+
+# The chart -------------------------------------------------------------------------------
+
+# The only markup build_figure writes itself; everything else in a label is curated text.
+CHART_TAGS = re.compile(r"<br>|</?b>|</?i>|<span style='color:#[0-9a-f]{6}'>|</span>|<extra></extra>")
+
+
+def plotly_shown(text):
+    """What Plotly shows for a label: its own tags dropped, the entities it knows decoded."""
+    text = CHART_TAGS.sub(" ", text)
+    assert "<" not in text and ">" not in text, text  # nothing else Plotly would take for a tag
+    return re.sub(r"&(lt|gt|amp);", lambda m: {"lt": "<", "gt": ">", "amp": "&"}[m[1]], text)
+
+
+def chart_strings(figure):
+    for trace in figure["data"]:
+        for key in ("hovertext", "text"):
+            yield from (t for t in trace.get(key) or [] if isinstance(t, str))
+    layout = figure["layout"]
+    yield from layout["yaxis"]["ticktext"]
+    yield from (a["text"] for a in layout["annotations"])
+
+
+def test_the_chart_hands_plotly_curated_text_escaped_and_readable(corpus):
+    view = selectors.published_events({"pair": "FR-RU"})
+    figure = charts.build_figure(
+        list(view), selectors.office_terms(["FR", "RU"]), selectors.disputes_between(["FR", "RU"]),
+        countries=[("FR", "France"), ("RU", "Russia")],
+    )
+    shown = " ".join(plotly_shown(s) for s in chart_strings(figure))
+    squeezed = "".join(shown.split())
+    for i, payload in enumerate(PAYLOADS):
+        # Shown as typed: escaped for Plotly, without entities it would print as such
+        # (Django's escape() writes &quot;, which Plotly does not decode).
+        assert "".join(labelled(i, payload).split()) in squeezed, payload
+    assert "&quot;" not in shown and "&#x27;" not in shown
+    # Curated text travels as hovertext, never inside a hovertemplate (where Plotly would
+    # substitute %{…}): the templates are the chart's own.
+    for trace in figure["data"]:
+        template = trace.get("hovertemplate", "")
+        assert template in ("", "%{hovertext}<extra></extra>") or "%{y" in template, template

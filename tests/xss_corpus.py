@@ -8,12 +8,16 @@ fit the shortest curated field (a country's name, 100 characters) with its marke
 model; the admin forms and the TimelineJS import are exercised by the tests themselves.
 """
 
+import csv
+import io
 import re
 from collections import defaultdict
 from datetime import date, timedelta
 from html.parser import HTMLParser
 
 from django.db import transaction
+
+from timeline.interchange.timelinejs_import import prepare_import, write_import
 
 from timeline.models import (
     Country,
@@ -198,6 +202,27 @@ def rename_pair_countries(fr, ru):
 
 
 
+# The TimelineJS import ---------------------------------------------------------------------
+
+
+def imported_headline(i, payload):
+    # The marker first: a payload whose markup swallows the rest (<style>…) keeps a headline.
+    return f"[i{i:02d}] {payload}"
+
+
+def corpus_sheet():
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Year", "Month", "Day", "Headline", "Text", "Media", "Media Credit", "Media Caption", "Group", "Tag"])
+    for i, payload in enumerate(PAYLOADS):
+        day = corpus_date(i).replace(year=2019)
+        writer.writerow([
+            day.year, day.month, day.day, imported_headline(i, payload), payload, f"https://example.org/import/{i}",
+            labelled(i, payload), payload, imported_headline(i, payload), f"imported {i}; {payload}",
+        ])
+    return out.getvalue()
+
+
 # Checking that HTML is inert ------------------------------------------------------------------
 
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:text/html", "data:text/javascript", "data:image/svg")
@@ -247,3 +272,10 @@ def active_content(html):
     checker.feed(html)
     checker.close()
     return checker.found
+
+
+def import_corpus():
+    """The corpus through the TimelineJS import, published between FR and RU, in 2019."""
+    plan = prepare_import(corpus_sheet(), pair="FR-RU", publish=True)
+    assert plan.errors == []
+    return write_import(plan)

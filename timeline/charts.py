@@ -8,11 +8,11 @@ events' tone, on the same time axis.
 """
 
 import calendar
+import html
 import textwrap
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.utils.html import escape
 from django.utils.translation import gettext as _, gettext_lazy, ngettext
 
 from .dates import Precision, format_date, format_span
@@ -44,6 +44,17 @@ KIND_ORDER = list(KIND_STYLE)
 COUNTRY_COLOURS = ["#c7d2fe", "#fecdd3", "#bbf7d0", "#fde68a"]
 DISPUTE_FILL = "rgba(245, 158, 11, 0.30)"
 DISPUTE_LINE = "#b45309"
+
+
+def escape(text):
+    """Curated text for Plotly's labels: shown as typed, never as markup.
+
+    Plotly renders a subset of HTML in hover labels, annotations and text (<b>, <a href>,
+    <span style>…): `<`, `>` and `&` must become entities. Only those: Plotly decodes
+    &lt; &gt; &amp; and numeric references but not &quot;, which Django's escape() writes
+    for `"` and which a reader would then see as "&quot;". A quote outside a tag is inert.
+    """
+    return html.escape(str(text), quote=False)
 
 
 @dataclass
