@@ -11,6 +11,7 @@ import io
 import json
 import re
 from html import unescape
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -353,3 +354,31 @@ def test_the_chart_hands_plotly_curated_text_escaped_and_readable(corpus):
     for trace in figure["data"]:
         template = trace.get("hovertemplate", "")
         assert template in ("", "%{hovertext}<extra></extra>") or "%{y" in template, template
+
+
+# The embed code a newsroom copies ------------------------------------------------------------
+
+
+class IframeTitle(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.titles = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag == "iframe":
+            self.titles.append(dict(attrs).get("title"))
+
+
+def test_the_embed_code_keeps_the_pair_names_inside_its_title_attribute(client, corpus):
+    """The dashboard's embed dialog holds the iframe code as the textarea's text: the code
+    itself must escape the names, or pasting it into an article injects their markup."""
+    content = client.get("/").content.decode()
+    textarea = re.search(r'<textarea id="embed-code"[^>]*>(.*?)</textarea>', content, re.S)[1]
+    code = unescape(textarea)  # what the reader sees and copies
+    names = pair_names()
+    parser = IframeTitle()
+    parser.feed(code)
+    assert parser.tags == ["iframe"], code
+    assert parser.titles == [f"{names['FR']} – {names['RU']}: diplomatic relations timeline"]
+    assert active_content(code) == ["<iframe>"]

@@ -184,7 +184,7 @@ def _code(index):
 
 
 # The payloads the pair's names and offices carry (they show on every public page).
-PAIR_PAYLOADS = {"FR": 4, "RU": 24}
+PAIR_PAYLOADS = {"FR": 4, "RU": 25}  # an image handler; a quote that breaks out of attributes
 
 
 def pair_names():

@@ -62,6 +62,21 @@ INJECTED = """
 """
 
 
+# The embed dialog's code, parsed as the page it is pasted into would parse it (DOMParser
+# runs no script): its elements, the iframe's title and any handler attribute.
+EMBED_CODE = """
+(which) => {
+  const doc = new DOMParser().parseFromString(document.getElementById("embed-code")[which], "text/html");
+  const elements = [...doc.head.querySelectorAll("*"), ...doc.body.querySelectorAll("*")];
+  return {
+    tags: elements.map(e => e.tagName.toLowerCase()),
+    title: (doc.querySelector("iframe") || {}).title,
+    handlers: elements.flatMap(e => [...e.attributes].map(a => a.name).filter(n => n.startsWith("on"))),
+  };
+}
+"""
+
+
 def squeeze(text):
     """Text without whitespace: Plotly breaks hover lines into separate text elements."""
     return "".join(text.split())
@@ -207,6 +222,16 @@ def test_the_dashboard_its_panel_and_the_embed_page_show_the_corpus_as_text(open
         assert plain_text(imported_headline(i, payload)) in titles
 
     check_chart(page, watched, events, imported)
+
+    # The embed code a newsroom copies: the pair's names stay inside the iframe's title,
+    # in the code as served and as the script rebuilds it when the dialog opens.
+    served = page.evaluate(EMBED_CODE, "defaultValue")
+    page.get_by_role("button", name="Embed this view").click()
+    built = page.evaluate(EMBED_CODE, "value")
+    title = f"{names['FR']} – {names['RU']}: diplomatic relations timeline"
+    assert served == {"tags": ["iframe"], "title": title, "handlers": []}
+    assert built == {"tags": ["iframe", "script"], "title": title, "handlers": []}
+    page.keyboard.press("Escape")
 
     # The htmx detail panel, opened from the list.
     panel = page.locator("#event-detail")
