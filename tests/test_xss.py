@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -382,3 +383,64 @@ def test_the_embed_code_keeps_the_pair_names_inside_its_title_attribute(client, 
     assert parser.tags == ["iframe"], code
     assert parser.titles == [f"{names['FR']} – {names['RU']}: diplomatic relations timeline"]
     assert active_content(code) == ["<iframe>"]
+
+
+# The admin's TimelineJS import screen and its list of deleted events -----------------------
+
+
+def hostile_rows_sheet(*, broken=False):
+    """The corpus sheet plus rows whose payloads land in the preview's own messages: a
+    title row, an era, an unknown Type, a Media that is no link (and, `broken`, a bad year)."""
+    rows = [
+        ["", "", "", PAYLOADS[0], "", "", "", "", "", "", "title"],
+        ["2017", "", "", PAYLOADS[4], "", "", "", "", "", "", "era"],
+        ["2017", "3", "1", "[t] " + PAYLOADS[6], PAYLOADS[7], PAYLOADS[25], "", "", "", "", PAYLOADS[26]],
+    ]
+    if broken:
+        rows.append([PAYLOADS[5], "", "", PAYLOADS[8], "", "", "", "", "", "", ""])
+    out = io.StringIO(corpus_sheet().replace("Group,Tag", "Group,Tag,Type", 1))
+    lines = out.getvalue().splitlines()
+    body = io.StringIO()
+    csv.writer(body).writerows(rows)
+    return "\r\n".join(lines) + "\r\n" + body.getvalue()
+
+
+def test_the_import_preview_shows_the_files_payloads_as_text(client, staff, settings, tmp_path):
+    settings.TIMELINEJS_IMPORT_DIR = tmp_path / "imports"
+    Country.objects.create(code="FR", name="France")
+    Country.objects.create(code="RU", name="Russia")
+    url = reverse("admin:timeline_event_import_timelinejs")
+
+    def preview(content):
+        upload = SimpleUploadedFile("corpus.csv", content.encode(), content_type="text/csv")
+        return client.post(url, {"import_file": upload, "pair": "FR-RU"})
+
+    broken = preview(hostile_rows_sheet(broken=True))
+    assert_inert(broken)
+    assert not broken.context["token"]
+    assert [where for where, _error in broken.context["row_errors"]] == ["row 46"]
+    # The bad row's error quotes its payload, as text.
+    assert escape(f"start year '{PAYLOADS[5]}' is not a whole number") in broken.content.decode()
+
+    response = preview(hostile_rows_sheet())
+    assert_inert(response)
+    content = response.content.decode()
+    for i, payload in enumerate(PAYLOADS):
+        assert escape(plain_text(imported_headline(i, payload))) in content
+    assert "is not title, era or a kind" in content  # the Type cell's payload, quoted as text
+    assert "Media is not a link" in content
+    confirmed = client.post(url, {"token": response.context["token"], "confirm": "1"}, follow=True)
+    assert_inert(confirmed)
+    assert Event.objects.filter(start__year=2019).count() == len(PAYLOADS)
+
+
+def test_the_deleted_events_list_shows_their_titles_as_text(client, staff, corpus):
+    for event in corpus[:10]:
+        event.delete()
+    response = client.get(reverse("admin:timeline_event_deleted"))
+    assert_inert(response)
+    content = response.content.decode()
+    for i in range(10):
+        assert escape(labelled(i, PAYLOADS[i])) in content
+        # Inside the restore button's label too: the attribute holds it whole.
+        assert f'aria-label="Restore “{escape(labelled(i, PAYLOADS[i]))}”"' in content
