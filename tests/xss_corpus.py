@@ -1,7 +1,8 @@
 """The XSS corpus: hostile strings stored in every curated text field (issue 6, item 2).
 
-Each payload, if it ever ran, would set `window.__xss` (or its parent's, from a frame) or
-open a dialog (`alert`); the browser tests watch both. Every payload is short enough to
+Each payload that can run would set `window.__xss` (or its parent's, from a frame) or
+open a dialog (`alert`); the browser tests watch both. The others test what is not
+script: Plotly's `%{…}` templates, Django/Jinja template syntax, spreadsheet formulas. Every payload is short enough to
 fit the shortest curated field (a country's name, 100 characters) with its marker.
 
 `store_corpus()` writes the corpus through the ORM into every curated text field of every

@@ -327,6 +327,15 @@ def test_the_admin_shows_the_corpus_as_text_and_saves_it_from_the_form(page, liv
     expect(page.locator(".field-tags .select2-selection__rendered")).to_contain_text(text)
     expect(page.locator(".field-disputes .select2-selection__rendered")).to_contain_text(text)
 
+    # The autocomplete's answers (JSON, drawn by select2) show as text too.
+    page.locator(".field-tags .select2-search__field").fill("[x1")
+    options = page.locator(".select2-results__option")
+    expect(options.first).to_contain_text("[x1")
+    shown = set(options.all_inner_texts())
+    assert labelled(11, PAYLOADS[11]) in shown and labelled(19, PAYLOADS[19]) in shown
+    assert_clean(page, watched)
+    page.keyboard.press("Escape")
+
     # Saved from the browser: a new title, summary and source with payloads of their own.
     new_title = f"{labelled(0, PAYLOADS[0])} {labelled(6, PAYLOADS[6])}"
     page.locator("#id_title").fill(new_title)
