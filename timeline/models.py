@@ -36,6 +36,21 @@ def check_span(start, end, *, end_field="end"):
         raise ValidationError({end_field: _("The end date cannot be before the start date.")})
 
 
+class SlugFromName(models.Model):
+    """A row named by curators whose slug (for URLs and filters) is made from its name."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(type(self), self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+
 class Country(models.Model):
     code = models.CharField(
         _("ISO code"),
@@ -67,7 +82,7 @@ class Country(models.Model):
             )
 
 
-class Person(models.Model):
+class Person(SlugFromName):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
     country = models.ForeignKey(
@@ -86,14 +101,6 @@ class Person(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = _("people")
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Person, self.name, exclude_pk=self.pk)
-        super().save(*args, **kwargs)
 
 
 class OfficeTerm(models.Model):
@@ -146,7 +153,7 @@ class OfficeTerm(models.Model):
             )
 
 
-class Organization(models.Model):
+class Organization(SlugFromName):
     class Kind(models.TextChoices):
         INTERGOVERNMENTAL = "intergovernmental", _("intergovernmental")
         GOVERNMENT = "government", _("government body")
@@ -173,14 +180,6 @@ class Organization(models.Model):
 
     class Meta:
         ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Organization, self.name, exclude_pk=self.pk)
-        super().save(*args, **kwargs)
 
 
 class Place(models.Model):
@@ -223,7 +222,7 @@ class Place(models.Model):
             raise ValidationError(_("Give both latitude and longitude, or neither."))
 
 
-class Tag(models.Model):
+class Tag(SlugFromName):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
 
@@ -231,14 +230,6 @@ class Tag(models.Model):
 
     class Meta:
         ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Tag, self.name, exclude_pk=self.pk)
-        super().save(*args, **kwargs)
 
 
 class Dispute(models.Model):
