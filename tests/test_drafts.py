@@ -63,8 +63,13 @@ def add_drafts():
     return draft
 
 
+# One client: each new Client loads the middleware again (WhiteNoise rescans the static files).
+CLIENT = Client()
+
+
 def get(path, **headers):
-    return Client().get(path, **headers)
+    CLIENT.cookies.clear()
+    return CLIENT.get(path, **headers)
 
 
 def assert_no_secret(response):
