@@ -103,6 +103,14 @@ def last_of_month(day):
     return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
 
 
+def shifted(day, days):
+    """day + days, held within the calendar: a reader's from=9999-12-31 must not overflow."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
 def view_window(events, view=None, today=None, extent=None):
     """(start, end) of the view: the filters' dates, else the extent of the whole timeline
     (`extent`, so that narrowing kinds does not move the axis) or of the events, padded a
@@ -120,10 +128,11 @@ def view_window(events, view=None, today=None, extent=None):
         start = start or first_of_month(first - pad)
         end = end or last_of_month(last + pad)
     else:
-        start = start or (end or today) - timedelta(days=365)
+        start = start or shifted(end or today, -365)
         end = end or today
     if end <= start:
-        end = start + timedelta(days=1)
+        end = shifted(start, 1)
+        start = shifted(end, -1)  # from the last day of the calendar: the day before it
     return start, end
 
 

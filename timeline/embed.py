@@ -104,7 +104,10 @@ def oembed(request):
         if name in request.GET and positive_int(request.GET[name]) is None:
             return oembed_error(400, f"“{name}” must be a positive whole number.", name)
 
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[" and other unparseable URLs
+        return oembed_error(400, "The “url” parameter is not a valid URL.", "url")
     ours = parts.scheme in ("http", "https") and parts.netloc == request.get_host()
     embeddable = {reverse("timeline:dashboard"), reverse("timeline:embed")}
     if not ours or parts.path not in embeddable:

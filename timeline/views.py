@@ -78,18 +78,28 @@ def event_detail(request, slug):
     return render(request, "timeline/event.html" + ("#detail" if panel else ""), context)
 
 
+def current_url_parts(request):
+    """The page htmx says the reader is on, split; None if absent or not a URL (the
+    HX-Current-URL header is the client's word: "http://[" must not crash the panel)."""
+    if not (request.htmx and request.htmx.current_url):
+        return None
+    try:
+        return urlsplit(request.htmx.current_url)
+    except ValueError:
+        return None
+
+
 def is_from_embed(request):
-    current = urlsplit(request.htmx.current_url or "").path if request.htmx else ""
-    return current == reverse("timeline:embed")
+    parts = current_url_parts(request)
+    return parts is not None and parts.path == reverse("timeline:embed")
 
 
 def current_pair(request, event):
     """The pair the dispute and tag links of an event filter on: the dashboard's the
     reader came from (htmx says which), else FR-RU if the event is between them, else the
     event's first two countries."""
-    query = ""
-    if request.htmx and request.htmx.current_url:
-        query = urlsplit(request.htmx.current_url).query
+    parts = current_url_parts(request)
+    query = parts.query if parts is not None else ""
     pair = normalise_pair((parse_qs(query).get("pair") or [""])[0])
     if pair:
         return pair
