@@ -1,6 +1,7 @@
 """The dashboard in a real browser: Plotly draws, htmx swaps, history, details, a11y, phone."""
 
 import re
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -10,6 +11,9 @@ from timeline import selectors
 from timeline.models import Event
 
 pytestmark = pytest.mark.browser
+
+# Screenshots to look at after a run (ignored by git).
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 MARKERS = "#timeline-chart .subplot.xy .scatterlayer .trace path.point"
 
@@ -207,7 +211,7 @@ def test_axe_finds_no_violations_with_the_detail_panel_open(open_page):
 def test_on_a_phone_the_chart_and_filters_are_usable(open_page, page):
     page.set_viewport_size({"width": 375, "height": 812})
     page = open_page("/")
-    page.screenshot(path="/tmp/dashboard-phone-375.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "dashboard-phone-375.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways scroll
     chart = page.locator("#timeline-chart").bounding_box()
     assert chart["width"] <= 375 and chart["width"] >= 320
@@ -222,4 +226,4 @@ def test_on_a_phone_the_chart_and_filters_are_usable(open_page, page):
     expect_markers(page, len(events_of(kind=["meeting"])))
     box = page.get_by_label("Meeting", exact=True).bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 375
-    page.screenshot(path="/tmp/dashboard-phone-375-filtered.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "dashboard-phone-375-filtered.png", full_page=True)
