@@ -33,10 +33,15 @@ class CountryResource(CuratedResource):
         fields = ["code", "name"]
 
 
-class PersonResource(CuratedResource):
-    country = fields.Field(
+def country_by_code():
+    """A country column written and read as its ISO code (FR), not its database id."""
+    return fields.Field(
         attribute="country", column_name="country", widget=widgets.ForeignKeyWidget(Country, "code")
     )
+
+
+class PersonResource(CuratedResource):
+    country = country_by_code()
 
     class Meta(CuratedResource.Meta):
         model = Person
@@ -45,9 +50,7 @@ class PersonResource(CuratedResource):
 
 
 class OrganizationResource(CuratedResource):
-    country = fields.Field(
-        attribute="country", column_name="country", widget=widgets.ForeignKeyWidget(Country, "code")
-    )
+    country = country_by_code()
 
     class Meta(CuratedResource.Meta):
         model = Organization
@@ -56,9 +59,7 @@ class OrganizationResource(CuratedResource):
 
 
 class PlaceResource(CuratedResource):
-    country = fields.Field(
-        attribute="country", column_name="country", widget=widgets.ForeignKeyWidget(Country, "code")
-    )
+    country = country_by_code()
 
     class Meta(CuratedResource.Meta):
         model = Place
