@@ -28,7 +28,7 @@ def dashboard_context(form):
     filters = form.cleaned_data
     codes = form.pair_codes
     names = selectors.countries(codes)
-    countries = [(code, names[code].name if code in names else code) for code in codes]
+    countries = [(code, names[code].localized_name if code in names else code) for code in codes]
     events = list(selectors.published_events(filters))
     terms = selectors.office_terms(codes)
     disputes = selectors.disputes_between(codes, filters.get("dispute"))
@@ -55,6 +55,9 @@ def dashboard(request):
     template = "timeline/dashboard.html"
     if wants_partial(request):
         template += "#results"
+        # The header's language switcher is outside the swapped results: it comes along
+        # out of band, so that its links carry the new filters.
+        context["swap_language_switch"] = True
     status = 200 if form.is_valid() else 400
     return render(request, template, context, status=status)
 
