@@ -644,7 +644,7 @@ def describe(events, terms, disputes, *, countries=(), view=None, today=None):
             and t.start <= end and (t.end is None or t.end >= start)
         ]
         if people:
-            holders.append(f"{name}: {', '.join(dict.fromkeys(people))}")
+            holders.append(_("%(country)s: %(people)s") % {"country": name, "people": ", ".join(dict.fromkeys(people))})
     if holders:
         parts.append(_("In office: %(list)s.") % {"list": "; ".join(holders)})
     shown = [d for d in disputes if d.start <= end and (d.end is None or d.end >= start)]
