@@ -58,3 +58,14 @@ def browser_type_launch_args(browser_type_launch_args):
     if executable is None:
         pytest.fail("Debian's chromium is not installed: apt-get install chromium")
     return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: tests write rows without signals (bulk_create
+    in `dataset`), so a figure cached by an earlier test could otherwise be served."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
