@@ -81,3 +81,14 @@ def english_after_each_test():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: tests write rows without signals (bulk_create
+    in `dataset`), so a figure cached by an earlier test could otherwise be served."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

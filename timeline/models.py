@@ -594,3 +594,16 @@ class Source(models.Model):
     def clean(self):
         if not self.url and not self.title:
             raise ValidationError(_("A source needs a URL or, for print and broadcast, a title."))
+
+
+class DataVersion(models.Model):
+    """One row whose token changes whenever the timeline's data does (see timeline/caching.py).
+
+    Cached figures are keyed by the token. It lives in the database rather than the cache
+    so that every worker sees a change at once, even with per-process memory caches.
+    """
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("data version")

@@ -12,6 +12,8 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
+from .caching import data_changed
+
 from .dates import Precision
 from .models import (
     Country,
@@ -180,6 +182,7 @@ def generate_events(count, *, seed=1, progress=None):
                 )
                 for e in events
             ])
+            data_changed()  # bulk writes send no signals
         made += size
         if progress:
             progress(made, count)

@@ -59,6 +59,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
+from ..caching import data_changed
 from ..dates import Precision
 from ..models import Country, Event, Source, Tag
 from .sanitize import clean_html, plain_text
@@ -793,6 +794,7 @@ def write_import(plan, *, user=None, reason="Imported from TimelineJS", progress
                 default_change_reason=reason,
             )
         record_history(new, updated, user=user, reason=reason)
+        data_changed()  # bulk writes send no signals
     return ImportReport(
         name=plan.name,
         created=len(new),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('timeline', '0002_roles'),
+        ('timeline', '0003_data_version'),
     ]
 
     operations = [
