@@ -315,7 +315,7 @@ def build_figure(
             "hovertext": [
                 f"<b>{wrap(dispute)}</b><br>{escape(format_span(dispute.start, dispute.end, open_end=True))}"
                 + ("<br>" + escape(_("ongoing")) if ongoing else "")
-                + (f"<br>{wrap(dispute.summary, 60)}" if dispute.summary else "")
+                + (f"<br>{wrap(dispute.localized_summary, 60)}" if dispute.localized_summary else "")
             ],
             "meta": "dispute",
             "customdata": [dispute.slug],
