@@ -298,3 +298,14 @@ def test_the_admin_speaks_french_under_fr(admin_client, dataset):
     assert '<html lang="fr"' in html
     assert "titre en français" in html.lower() and "Ce qui s’est passé" in html
     assert "Enregistrer" in html  # Django's own words
+
+
+def test_a_cached_answer_is_kept_per_language(db):
+    from timeline.caching import cached
+
+    with translation.override("fr"):
+        assert cached(["figure", "FR-RU"], lambda: "en français") == "en français"
+    with translation.override("en"):
+        assert cached(["figure", "FR-RU"], lambda: "in English") == "in English"
+    with translation.override("fr"):
+        assert cached(["figure", "FR-RU"], lambda: "rebuilt") == "en français"
