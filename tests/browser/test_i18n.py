@@ -55,6 +55,13 @@ def test_the_switcher_follows_an_htmx_filter_change(open_page):
     assert page.evaluate("window.__sentinel") == "still here"  # swapped, not reloaded
     english = page.locator("#language-switch a[hreflang=en]")
     expect(english).to_have_attribute("href", "/?pair=FR-RU&kind=statement")
+    # Back and forward in history bring the switcher of that view along.
+    page.go_back()
+    page.wait_for_url(re.compile(r"/fr/$"))
+    expect(english).to_have_attribute("href", "/")
+    page.go_forward()
+    page.wait_for_url(re.compile(r"kind=statement$"))
+    expect(english).to_have_attribute("href", "/?pair=FR-RU&kind=statement")
     english.click()
     page.wait_for_url(re.compile(r"/\?pair=FR-RU&kind=statement$"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
