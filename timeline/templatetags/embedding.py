@@ -1,7 +1,7 @@
 from django import template
 from django.urls import reverse
 
-from ..embed import DEFAULT_HEIGHT, DEFAULT_WIDTH, filter_query, oembed_discovery_url, with_query
+from ..embed import DEFAULT_HEIGHT, DEFAULT_WIDTH, oembed_discovery_url, with_query
 
 register = template.Library()
 
@@ -10,7 +10,7 @@ register = template.Library()
 def embed_links(context):
     """Absolute addresses of the current view: its embed page, its dashboard link, oEmbed."""
     request, form = context["request"], context["form"]
-    query = filter_query(form)
+    query = form.query_string()
     return {
         "src": request.build_absolute_uri(with_query(reverse("timeline:embed"), query)),
         "link": request.build_absolute_uri(with_query(reverse("timeline:dashboard"), query)),
