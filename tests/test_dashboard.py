@@ -236,27 +236,6 @@ def count_queries(client, url, **extra):
     return len(queries)
 
 
-REQUESTS = [("/", {}), ("/?kind=meeting&tag=tag-0", {}), ("/?dispute=row", HTMX), ("/?kind=picnic", {})]
-
-
-def test_queries_do_not_grow_with_the_number_of_events(client, django_assert_max_num_queries):
-    f.many_events(10)
-    small = {}
-    for url, extra in REQUESTS:
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url, **extra)
-        small[url] = len(queries)
-    f.many_events(190)
-    assert Event.objects.published().count() == 200
-    for url, extra in REQUESTS:
-        with django_assert_max_num_queries(small[url]) as queries:
-            response = client.get(url, **extra)
-        assert response.status_code in (200, 400)
-        assert len(queries) == small[url], url
-    # pairs 3, countries 1, extent 1, events + 4 prefetches, terms 1, disputes 1, 3 selects
-    assert small["/"] <= 15
-
-
 def test_the_event_page_queries_do_not_grow_with_participants(client, django_assert_max_num_queries):
     (event,) = f.many_events(1)
     small = count_queries(client, event.get_absolute_url())

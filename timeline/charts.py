@@ -9,6 +9,7 @@ events' tone, on the same time axis.
 
 import calendar
 import html
+import math
 import textwrap
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _, gettext_lazy, ngettext
 
 from .dates import Precision, format_date, format_span
 from .models import TONE_MAX, TONE_MIN, Event
+from .marks import Bin, Totals
 
 DAY_MS = 24 * 60 * 60 * 1000
 TONE_WINDOW_DAYS = 182
@@ -55,6 +57,12 @@ def escape(text):
     for `"` and which a reader would then see as "&quot;". A quote outside a tag is inert.
     """
     return html.escape(str(text), quote=False)
+
+
+# Count labels inside the binned marks, up to this many marks (text is costly to draw).
+BIN_LABELS_MAX = 400
+# The temperature line keeps at most this many points: a screen has fewer pixels.
+TONE_POINTS_MAX = 1500
 
 
 @dataclass
@@ -204,20 +212,96 @@ def dodge(events, spread=0.36):
     return offsets
 
 
-def rolling_tone(events, window_days=TONE_WINDOW_DAYS):
+def tone_by_day(events):
+    """[(day, sum of tones, n)] of events, oldest first: what rolling_tone reads (the
+    selectors compute the same in SQL when there are many events)."""
+    days = {}
+    for event in events:
+        total, n = days.get(event.start, (0, 0))
+        days[event.start] = (total + event.tone, n + 1)
+    return [(day, total, n) for day, (total, n) in sorted(days.items())]
+
+
+def rolling_tone(events, window_days=TONE_WINDOW_DAYS, *, days=None):
     """[(date, mean tone of the events in the `window_days` up to that date, n)] at each
-    event date, oldest first. Cancelled events count: a cancelled visit is a signal too."""
-    dated = sorted((e.start, e.tone) for e in events)
+    event date, oldest first. Cancelled events count: a cancelled visit is a signal too.
+    `days`: the events' tone_by_day, when already summed."""
+    days = tone_by_day(events) if days is None else days
     points = []
-    lo = 0
-    for i, (day, _tone) in enumerate(dated):
-        if i + 1 < len(dated) and dated[i + 1][0] == day:
-            continue  # one point per day, once every event of that day is in
-        while dated[lo][0] <= day - timedelta(days=window_days):
+    lo, total, n = 0, 0, 0
+    for day, day_total, day_n in days:
+        total, n = total + day_total, n + day_n
+        while days[lo][0] <= day - timedelta(days=window_days):
+            total, n = total - days[lo][1], n - days[lo][2]
             lo += 1
-        window = [t for _, t in dated[lo : i + 1]]
-        points.append((day, round(sum(window) / len(window), 2), len(window)))
+        points.append((day, round(total / n, 2), n))
     return points
+
+
+def thinned(points, limit=TONE_POINTS_MAX):
+    """At most `limit` of the points, evenly in time, keeping the first and last."""
+    if len(points) <= limit:
+        return points
+    step = len(points) / limit
+    kept = [points[int(i * step)] for i in range(limit)]
+    return kept[:-1] + [points[-1]]
+
+
+def bin_hover(b, spans):
+    """spans: a dict of the bins' written dates, shared by the marks of one figure
+    (formatting a date in the active language is the slow part)."""
+    label = Event.Kind(b.kind).label if b.n == 1 else plural_kind(b.kind)
+    if (b.start, b.end) not in spans:
+        spans[(b.start, b.end)] = escape(format_span(b.start, b.end))
+    lines = [f"<b>{b.n} {escape(label)}</b>", spans[(b.start, b.end)]]
+    if b.cancelled:
+        lines.append(escape(ngettext("%(n)d cancelled", "%(n)d cancelled", b.cancelled) % {"n": b.cancelled}))
+    lines.append("<span style='color:%s'>%s</span>" % (MUTED, escape(_("Click to zoom in and see them"))))
+    return "<br>".join(lines)
+
+
+def binned_marks(bins, kind_y):
+    """One trace per kind for the bins: a round mark sized by its count, the count written
+    on it (when few enough marks), a hover saying how many events it stands for, and its
+    first and last day as customdata (a click zooms there)."""
+    if not bins:
+        return []
+    biggest = max(b.n for b in bins)
+    labelled = len(bins) <= BIN_LABELS_MAX
+    traces, spans = [], {}
+    for kind in (k for k in KIND_ORDER if k in kind_y):
+        group = [b for b in bins if b.kind == kind]
+        if not group:
+            continue
+        colour, _symbol = KIND_STYLE[kind]
+        trace = {
+            "type": "scatter",
+            "mode": "markers+text" if labelled else "markers",
+            "name": Event.Kind(kind).label.capitalize(),
+            "legendgroup": kind,
+            "showlegend": False,
+            "x": [iso(midpoint(b.start, b.end)) for b in group],
+            "y": [kind_y[kind]] * len(group),
+            "customdata": [[iso(b.start), iso(b.end)] for b in group],
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "hovertext": [bin_hover(b, spans) for b in group],
+            "hoverlabel": {"bordercolor": colour},
+            "marker": {
+                "symbol": "circle",
+                "size": [round(11 + 15 * math.sqrt(b.n / biggest), 1) for b in group],
+                "color": colour,
+                "opacity": 0.85,
+                "line": {"color": "#ffffff", "width": 1},
+            },
+            "cliponaxis": True,
+            "meta": "events-binned",
+        }
+        if labelled:
+            trace["text"] = [str(b.n) if b.n > 1 else "" for b in group]
+            trace["textposition"] = "middle center"
+            trace["textfont"] = {"color": "#ffffff", "size": 10}
+        traces.append(trace)
+    return traces
 
 
 def build_figure(
@@ -231,17 +315,26 @@ def build_figure(
     uirevision="timeline",
     tone_window_days=TONE_WINDOW_DAYS,
     extent=None,
+    bins=(),
+    kinds=None,
+    tone_days=None,
+    meta=None,
 ):
     """The timeline as a Plotly figure dict.
 
-    events: published events (with participations, disputes and place fetched);
-    terms: office terms of the pair's countries; disputes: the disputes to draw;
+    events: published events drawn one by one (with participations, disputes and place
+    fetched); terms: office terms of the pair's countries; disputes: the disputes to draw;
     countries: [(code, name)] in lane order; view: (from, to) of the filters, either may be
     None; today: the date an open-ended view ends on (tests pass it); uirevision: keep the
     reader's zoom while this stays the same; extent: (first, last) day of the unfiltered
-    timeline, the default view.
+    timeline, the default view. For many events (timeline/figures.py): bins, the events
+    drawn as counts; kinds, the lanes (else the kinds present); tone_days, the tone summed
+    per day (else summed from events); meta, what timeline.js needs to fetch detail.
     """
     events = list(events)
+    bins = list(bins)
+    if bins and not extent:
+        extent = (min(b.start for b in bins), max(b.end for b in bins))
     view_start, view_end = view_window(events, view, today, extent)
     traces, lanes = [], []
     y = 0.0
@@ -341,7 +434,8 @@ def build_figure(
         y += 0.4
 
     # Lanes 3: events, one lane per kind present, in a fixed order.
-    kinds = [k for k in KIND_ORDER if any(e.kind == k for e in events)]
+    present = set(kinds or ()) | {e.kind for e in events} | {b.kind for b in bins}
+    kinds = [k for k in KIND_ORDER if k in present]
     kind_y = {}
     for kind in kinds:
         kind_y[kind] = y
@@ -411,6 +505,8 @@ def build_figure(
                 "meta": "events-cancelled" if cancelled else "events",
             })
 
+    traces.extend(binned_marks(bins, kind_y))
+
     if any(e.cancelled for e in events):
         # A legend entry that explains the hollow markers.
         traces.append({
@@ -426,7 +522,7 @@ def build_figure(
         })
 
     # Bottom panel: the relations temperature.
-    tone = rolling_tone(events, tone_window_days)
+    tone = thinned(rolling_tone(events, tone_window_days, days=tone_days))
     months = round(tone_window_days / 30.4)
     tone_subtitle = _("%(months)s-month average tone of the events, from −10 (conflict) to +10 (co-operation)") % {"months": months}
     if tone:
@@ -438,7 +534,7 @@ def build_figure(
             xs.append(iso(day)), ys.append(mean), ns.append(n)
         traces.append({
             "type": "scatter",
-            "mode": "lines+markers",
+            "mode": "lines+markers" if len(tone) <= 300 else "lines",
             "name": _("Relations temperature"),
             "showlegend": False,
             "connectgaps": False,
@@ -509,7 +605,7 @@ def build_figure(
             "yshift": 6,
         }
     ]
-    if not events:
+    if not events and not bins:
         annotations.append({
             "text": escape(_("No events match these filters.")),
             "xref": "paper", "yref": "paper", "x": 0.5, "y": (1 + lane_bottom) / 2,
@@ -530,6 +626,7 @@ def build_figure(
         "uirevision": uirevision,
         # Shorter wording for phones; timeline.js swaps it in below 640px.
         "meta": {
+            **(meta or {}),
             "narrow_tone_title": "<b>" + escape(_("Relations temperature")) + "</b><br>"
             + escape(_("average tone over %(months)s months") % {"months": months}) + "<br>"
             + escape(_("−10 conflict … +10 co-operation")),
@@ -605,34 +702,34 @@ def build_figure(
     return {"data": traces, "layout": layout}
 
 
-def describe(events, terms, disputes, *, countries=(), view=None, today=None):
-    """The chart's text alternative: what it shows, in a sentence or three."""
+def describe(events, terms, disputes, *, countries=(), view=None, today=None, totals=None, tone_days=None):
+    """The chart's text alternative: what it shows, in a sentence or three.
+    totals and tone_days: the figures of all the filter's events when they are not all
+    in `events` (see selectors.totals and selectors.daily_tone)."""
     events = list(events)
-    start, end = view_window(events, view, today)
+    if totals is None:
+        totals = totals_of(events)
+    start, end = view_window(events, view, today, (totals.first, totals.last) if totals.count else None)
     view_from, view_to = view or (None, None)
-    if events:  # say the events' own period, not the padding around it
-        start = view_from or min(e.start for e in events)
-        end = view_to or max(e.end or e.start for e in events)
+    if totals.count:  # say the events' own period, not the padding around it
+        start = view_from or totals.first
+        end = view_to or totals.last
     names = " – ".join(name for _code, name in countries)
-    counts = {}
-    for event in events:
-        counts[event.kind] = counts.get(event.kind, 0) + 1
     by_kind = ", ".join(
         f"{n} {Event.Kind(kind).label if n == 1 else plural_kind(kind)}"
-        for kind, n in sorted(counts.items(), key=lambda kv: -kv[1])
+        for kind, n in sorted(totals.by_kind.items(), key=lambda kv: -kv[1])
     )
     parts = [
         _("Timeline of %(names)s relations from %(start)s to %(end)s.")
         % {"names": names, "start": format_date(start), "end": format_date(end)}
     ]
-    if events:
+    if totals.count:
         parts.append(
-            ngettext("%(n)d event", "%(n)d events", len(events)) % {"n": len(events)}
+            ngettext("%(n)d event", "%(n)d events", totals.count) % {"n": totals.count}
             + (f" ({by_kind})." if by_kind else ".")
         )
-        cancelled = sum(e.cancelled for e in events)
-        if cancelled:
-            parts.append(ngettext("%(n)d was cancelled.", "%(n)d were cancelled.", cancelled) % {"n": cancelled})
+        if totals.cancelled:
+            parts.append(ngettext("%(n)d was cancelled.", "%(n)d were cancelled.", totals.cancelled) % {"n": totals.cancelled})
     else:
         parts.append(_("No events match these filters."))
     offices = leading_office(terms)
@@ -650,7 +747,7 @@ def describe(events, terms, disputes, *, countries=(), view=None, today=None):
     shown = [d for d in disputes if d.start <= end and (d.end is None or d.end >= start)]
     if shown:
         parts.append(_("Disputes: %(list)s.") % {"list": "; ".join(f"{d} ({d.span_display})" for d in shown)})
-    tone = rolling_tone(events)
+    tone = rolling_tone(events, days=tone_days)
     if tone:
         parts.append(
             _("The relations temperature ends at %(value)s on a scale from −10 (conflict) to +10 (co-operation).")
@@ -658,6 +755,20 @@ def describe(events, terms, disputes, *, countries=(), view=None, today=None):
         )
     parts.append(_("Every event is listed below the chart."))
     return " ".join(parts)
+
+
+def totals_of(events):
+    """selectors.Totals of a list of events (the selectors count in SQL)."""
+    by_kind = {}
+    for event in events:
+        by_kind[event.kind] = by_kind.get(event.kind, 0) + 1
+    return Totals(
+        count=len(events),
+        by_kind=by_kind,
+        cancelled=sum(e.cancelled for e in events),
+        first=min((e.start for e in events), default=None),
+        last=max((e.end or e.start for e in events), default=None),
+    )
 
 
 PLURAL_KINDS = {

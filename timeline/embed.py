@@ -18,6 +18,9 @@ from django.utils.translation import get_language_from_path, gettext, override
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
+from . import selectors
+from .caching import cached
+from .figures import filter_key
 from .models import Source
 from .query import TimelineFilter
 from .views import dashboard_context, wants_partial
@@ -39,16 +42,6 @@ def allow_framing(response):
     return response
 
 
-def filter_query(form):
-    """The query string of the filters as given (for links to the same view elsewhere)."""
-    query = QueryDict(mutable=True)
-    for name in form.fields:
-        values = [v for v in form.data.getlist(name) if v]
-        if values:
-            query.setlist(name, values)
-    return query.urlencode()
-
-
 def with_query(path, query):
     return f"{path}?{query}" if query else path
 
@@ -62,21 +55,27 @@ def iframe_html(src, width, height, title):
     )
 
 
+def sources_count(form):
+    """How many sources the filter's events cite (for the embed's credit line)."""
+    events = selectors.matching_events(form.cleaned_data)
+    return cached(
+        ["sources", filter_key(form)], lambda: Source.objects.filter(event__in=events).count()
+    )
+
+
 @require_GET
 @xframe_options_exempt
 def embed(request):
     form = TimelineFilter(request.GET)
-    context = dashboard_context(form)
-    events = context["events"]
-    query = filter_query(form)
+    context = dashboard_context(request, form)
+    query = form.query_string()
     context.update({
         "pair_label": form.pair_label,
         "timeline_title": timeline_title(form.pair_label),
         "filter_summary": form.summary(),
         "dashboard_url": with_query(reverse("timeline:dashboard"), query),
         "oembed_url": oembed_discovery_url(request),
-        "sources_count": Source.objects.filter(event__in=[e.pk for e in events]).count()
-        if events else 0,
+        "sources_count": sources_count(form) if context["timeline"] else 0,
     })
     template = "timeline/embed.html" + ("#embed-results" if wants_partial(request) else "")
     status = 200 if form.is_valid() else 400
@@ -135,7 +134,7 @@ def oembed_answer(request, parts):
 
     width = min(DEFAULT_WIDTH, positive_int(request.GET.get("maxwidth")) or DEFAULT_WIDTH)
     height = min(DEFAULT_HEIGHT, positive_int(request.GET.get("maxheight")) or DEFAULT_HEIGHT)
-    src = request.build_absolute_uri(with_query(reverse("timeline:embed"), filter_query(form)))
+    src = request.build_absolute_uri(with_query(reverse("timeline:embed"), form.query_string()))
     title = timeline_title(form.pair_label)
     return JsonResponse({
         "version": "1.0",

@@ -7,6 +7,7 @@ valid; nothing is silently ignored.
 """
 
 from django import forms
+from django.http import QueryDict
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy as _, gettext_noop, pgettext_lazy
 
@@ -159,6 +160,15 @@ class TimelineFilter(forms.Form):
             self.add_error("to", _("“to” cannot be before “from”."))
         return cleaned
 
+    def query_string(self):
+        """The filters as given, without empty ones: the query of links to the same view."""
+        query = QueryDict(mutable=True)
+        for name in self.fields:
+            values = [v for v in self.data.getlist(name) if v]
+            if values:
+                query.setlist(name, values)
+        return query.urlencode()
+
     @property
     def simple_fields(self):
         """The one-value fields, in the order the filter bar shows them."""
@@ -198,3 +208,34 @@ class TimelineFilter(forms.Form):
 TimelineFilter.base_fields["from"] = TimelineFilter.base_fields.pop("from_")
 TimelineFilter.base_fields = {name: TimelineFilter.base_fields[name] for name in PARAMETERS}
 TimelineFilter.declared_fields = TimelineFilter.base_fields
+
+
+class ListPage(forms.Form):
+    """`page` of the event list under the chart (the dashboard and the embed page)."""
+
+    page = forms.IntegerField(
+        required=False, min_value=1,
+        error_messages={"invalid": _("a page number is a whole number, 1 or more.")},
+    )
+
+
+class ChartWindow(forms.Form):
+    """The window of time a reader zoomed the chart to: `window_from`, `window_to`."""
+
+    window_from = date_field("window_from", _("Window from"))
+    window_to = date_field("window_to", _("Window to"))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("window_from"), cleaned.get("window_to")
+        if not self.errors and (start is None) != (end is None):
+            missing = "window_to" if end is None else "window_from"
+            self.add_error(missing, _("Give both “window_from” and “window_to”, or neither."))
+        elif start and end and start > end:
+            self.add_error("window_to", _("“window_to” cannot be before “window_from”."))
+        return cleaned
+
+    @property
+    def window(self):
+        start, end = self.cleaned_data.get("window_from"), self.cleaned_data.get("window_to")
+        return (start, end) if start and end else None

@@ -6,14 +6,19 @@ selectors -> charts.build_figure -> one template per page, whose partials htmx s
 
 from urllib.parse import parse_qs, urlsplit
 
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from . import charts, selectors
+from . import selectors
+from .figures import timeline_for
 from .models import Participation
-from .query import DEFAULT_PAIR, TimelineFilter, normalise_pair
+from .query import DEFAULT_PAIR, ChartWindow, ListPage, TimelineFilter, normalise_pair
+
+LIST_PAGE_SIZE = 50
 
 
 def wants_partial(request):
@@ -21,36 +26,51 @@ def wants_partial(request):
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def dashboard_context(form):
-    """What the dashboard shows for a filter form: the events, the figure, its description."""
+def dashboard_context(request, form):
+    """What the dashboard and the embed show for a filter form: the figure (cached), its
+    description and totals, and one page of the event list."""
+    paging = ListPage(request.GET)
+    if form.is_valid() and not paging.is_valid():
+        for error in paging.errors["page"]:
+            form.add_error(None, _("“page”: %(error)s") % {"error": error})
     if not form.is_valid():
-        return {"form": form, "events": [], "figure": None, "description": ""}
-    filters = form.cleaned_data
-    codes = form.pair_codes
-    names = selectors.countries(codes)
-    countries = [(code, names[code].localized_name if code in names else code) for code in codes]
-    events = list(selectors.published_events(filters))
-    terms = selectors.office_terms(codes)
-    disputes = selectors.disputes_between(codes, filters.get("dispute"))
-    view = (filters.get("from"), filters.get("to"))
-    figure = charts.build_figure(
-        events,
-        terms,
-        disputes,
-        countries=countries,
-        view=view,
-        extent=selectors.extent(codes),
-        # Keep the reader's zoom while only kinds, people, tags or words change.
-        uirevision="|".join([filters["pair"], str(view[0] or ""), str(view[1] or "")]),
-    )
-    description = charts.describe(events, terms, disputes, countries=countries, view=view)
-    return {"form": form, "events": events, "figure": figure, "description": description}
+        return {"form": form, "timeline": None, "page": None, "events": []}
+    timeline = timeline_for(form)
+    paginator = Paginator(selectors.published_events(form.cleaned_data), LIST_PAGE_SIZE)
+    paginator.count = timeline.totals.count  # known already: no COUNT query
+    number = paging.cleaned_data["page"] or 1
+    if number > paginator.num_pages:
+        form.add_error(None, _("“page”: there are only %(pages)d pages of events.") % {"pages": paginator.num_pages})
+        return {"form": form, "timeline": None, "page": None, "events": []}
+    page = paginator.page(number)
+    return {
+        "form": form,
+        "timeline": timeline,
+        "page": page,
+        "events": page.object_list,
+        "page_urls": page_urls(request, page),
+    }
+
+
+def page_urls(request, page):
+    """{"previous": url, "next": url} of the list's neighbouring pages (same filters)."""
+    def url(number):
+        query = request.GET.copy()
+        query.pop("page", None)
+        if number > 1:
+            query["page"] = number
+        return f"{request.path}?{query.urlencode()}" if query else request.path
+
+    return {
+        "previous": url(page.previous_page_number()) if page.has_previous() else None,
+        "next": url(page.next_page_number()) if page.has_next() else None,
+    }
 
 
 @require_GET
 def dashboard(request):
     form = TimelineFilter(request.GET)
-    context = dashboard_context(form)
+    context = dashboard_context(request, form)
     context["pair_label"] = form.pair_label
     template = "timeline/dashboard.html"
     if wants_partial(request):
@@ -60,6 +80,20 @@ def dashboard(request):
         context["swap_language_switch"] = True
     status = 200 if form.is_valid() else 400
     return render(request, template, context, status=status)
+
+
+@require_GET
+def chart(request):
+    """The figure as JSON for the window the reader zoomed to (timeline.js asks when the
+    whole view has too many events to draw one by one: see marks.py)."""
+    form = TimelineFilter(request.GET)
+    window = ChartWindow(request.GET)
+    if not (form.is_valid() and window.is_valid()):
+        errors = {name: list(messages) for f in (form, window) for name, messages in f.errors.items()}
+        names = ", ".join(f"“{name}”" for name in errors)
+        return JsonResponse({"error": f"Invalid parameter {names}.", "errors": errors}, status=400)
+    timeline = timeline_for(form, window.window)
+    return HttpResponse(timeline.figure_json, content_type="application/json")
 
 
 @require_GET

@@ -12,6 +12,7 @@
   var FIGURE_ID = "timeline-figure";
   var DETAIL_ID = "event-detail";
   var NARROW = 640; // px: phone layout below this width
+  var READY_MARK = "timeline:chart-ready";
   var PLOT_CONFIG = {
     responsive: true,
     displayModeBar: false,
@@ -89,11 +90,80 @@
     gd._timelineClicks = true;
     gd.on("plotly_click", function (data) {
       var point = data && data.points && data.points[0];
+      var meta = point && point.data && point.data.meta;
+      if (meta === "events-binned" && point.customdata) { // a count: zoom to its period
+        Plotly.relayout(gd, {"xaxis.range": [point.customdata[0], nextDay(point.customdata[1])]});
+        return;
+      }
       if (!point || typeof point.customdata !== "string") return;
-      var meta = point.data && point.data.meta;
       if (meta !== "events" && meta !== "events-cancelled") return;
       htmx.ajax("GET", eventUrl(gd, point.customdata), {target: "#" + DETAIL_ID, swap: "innerHTML"});
     });
+    gd.on("plotly_relayout", function (change) {
+      var moved = Object.keys(change || {}).some(function (key) {
+        return key.indexOf("xaxis.range") === 0 || key === "xaxis.autorange";
+      });
+      if (moved) scheduleDetail(gd);
+    });
+  }
+
+  // ---- Detail on zoom -----------------------------------------------------------------
+  // With too many events to draw one by one (layout.meta.detail_on_zoom), the server counts
+  // them per period (timeline/marks.py); after a zoom or a pan, this asks /chart/ for the
+  // visible window, where the events are drawn one by one once few enough are in view.
+  var DETAIL_DELAY = 250; // ms after the reader stops moving
+
+  function day(value) {
+    return String(value).slice(0, 10);
+  }
+
+  function nextDay(isoDay) {
+    var d = new Date(isoDay + "T00:00:00Z");
+    d.setUTCDate(d.getUTCDate() + 1);
+    return d.toISOString().slice(0, 10);
+  }
+
+  function visibleWindow(gd) {
+    var range = gd._fullLayout && gd._fullLayout.xaxis && gd._fullLayout.xaxis.range;
+    return range ? [day(range[0]), day(range[1])] : null;
+  }
+
+  function wantsDetail(gd) {
+    var meta = gd.layout && gd.layout.meta;
+    return Boolean(meta && meta.detail_on_zoom && gd.getAttribute("data-chart-url"));
+  }
+
+  function scheduleDetail(gd) {
+    if (!wantsDetail(gd)) return;
+    clearTimeout(gd._detailTimer);
+    gd._detailTimer = setTimeout(function () { fetchDetail(gd); }, DETAIL_DELAY);
+  }
+
+  function fetchDetail(gd) {
+    var win = visibleWindow(gd);
+    if (!win || !wantsDetail(gd) || win.join("..") === gd.getAttribute("data-window")) return;
+    var params = new URLSearchParams(gd.layout.meta.query || "");
+    params.set("window_from", win[0]);
+    params.set("window_to", win[1]);
+    var ticket = (gd._detailTicket || 0) + 1;
+    gd._detailTicket = ticket;
+    gd.setAttribute("aria-busy", "true");
+    fetch(gd.getAttribute("data-chart-url") + "?" + params.toString(), {headers: {Accept: "application/json"}})
+      .then(function (response) {
+        if (!response.ok) throw new Error("chart window: HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (figure) {
+        if (ticket !== gd._detailTicket || !gd._fullLayout) return null; // a newer zoom won
+        figure = adapt(figure, gd.clientWidth || window.innerWidth);
+        figure.layout.xaxis.range = gd._fullLayout.xaxis.range.slice(); // stay where the reader is
+        return Plotly.react(gd, figure.data, figure.layout, PLOT_CONFIG).then(function () {
+          gd.setAttribute("data-window", win.join(".."));
+          gd.setAttribute("data-drawn", "true");
+        });
+      })
+      .catch(function (error) { if (window.console) console.warn(error); })
+      .then(function () { if (ticket === gd._detailTicket) gd.removeAttribute("aria-busy"); });
   }
 
   function draw() {
@@ -111,10 +181,18 @@
     gd._timelineNarrow = narrow;
     gd.setAttribute("aria-busy", "true");
     figure = adapt(figure, gd.clientWidth || window.innerWidth, gd);
+    gd.removeAttribute("data-window");
     Plotly.react(gd, figure.data, figure.layout, PLOT_CONFIG).then(function () {
       bindClicks(gd);
       gd.removeAttribute("aria-busy");
       gd.setAttribute("data-drawn", "true");
+      if (window.performance && performance.mark && !performance.getEntriesByName(READY_MARK).length) {
+        performance.mark(READY_MARK); // what bench/ measures
+      }
+      // Kept zoomed across a filter change (uirevision): fetch the detail of that window.
+      var win = visibleWindow(gd);
+      var whole = figure.layout.xaxis.range;
+      if (win && (win[0] !== day(whole[0]) || win[1] !== day(whole[1]))) scheduleDetail(gd);
     });
   }
 
@@ -124,6 +202,9 @@
     if (root.classList && root.classList.contains("js-plotly-plot")) graphs.push(root);
     if (root.querySelectorAll) graphs.push.apply(graphs, root.querySelectorAll(".js-plotly-plot"));
     graphs.forEach(function (gd) {
+      clearTimeout(gd._detailTimer);
+      gd._detailTicket = (gd._detailTicket || 0) + 1; // drop any detail still on its way
+      gd.removeAttribute("data-window");
       Plotly.purge(gd);
       gd._timelineClicks = false;
       gd._timelineText = null;

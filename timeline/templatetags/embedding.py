@@ -1,14 +1,7 @@
 from django import template
 from django.urls import reverse
 
-from ..embed import (
-    DEFAULT_HEIGHT,
-    DEFAULT_WIDTH,
-    filter_query,
-    oembed_discovery_url,
-    timeline_title,
-    with_query,
-)
+from ..embed import DEFAULT_HEIGHT, DEFAULT_WIDTH, oembed_discovery_url, timeline_title, with_query
 
 register = template.Library()
 
@@ -18,7 +11,7 @@ def embed_links(context):
     """Absolute addresses of the current view: its embed page, its dashboard link, oEmbed,
     in the page's language (a French page embeds /fr/embed/), and the timeline's title."""
     request, form = context["request"], context["form"]
-    query = filter_query(form)
+    query = form.query_string()
     return {
         "src": request.build_absolute_uri(with_query(reverse("timeline:embed"), query)),
         "link": request.build_absolute_uri(with_query(reverse("timeline:dashboard"), query)),
