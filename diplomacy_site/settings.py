@@ -137,9 +137,19 @@ STORAGES = {
     },
 }
 
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-}
+# Local memory (per process) by default; Redis, shared by every worker, when REDIS_URL is set
+# (redis://host:port/db). Either way cached figures are keyed by a token in the database
+# (timeline/caching.py), so a curator's change is seen at once by every worker.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "diplomacy",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Security: strict CSP with nonces. plotly.js injects <style> elements, so style-src needs
 # 'unsafe-inline'; scripts stay nonce-only.

@@ -125,6 +125,14 @@ def test_each_kind_has_its_own_colour_symbol_and_legend_entry(dataset):
     assert "Cancelled (hollow)" in {t["name"] for t in legend}
 
 
+def test_with_every_kind_the_legend_leaves_hollow_markers_to_the_help_text(db):
+    events = f.many_events(22)  # all eleven kinds, some cancelled
+    figure = charts.build_figure(events)
+    names = {t["name"] for t in figure["data"] if t.get("showlegend")}
+    assert len(names) == 11 and "Cancelled (hollow)" not in names
+    assert traces(figure, "events-cancelled")
+
+
 def test_cancelled_events_are_hollow_and_say_so(dataset):
     figure, _events = france_russia_figure()
     (cancelled,) = traces(figure, "events-cancelled")

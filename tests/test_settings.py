@@ -60,3 +60,14 @@ def test_allowed_hosts_and_debug_come_from_the_environment():
     code = "import json; from diplomacy_site import settings as s; print(json.dumps([s.DEBUG, s.ALLOWED_HOSTS]))"
     result = run_python(code, SECRET_KEY="x", ALLOWED_HOSTS="timeline.example, www.timeline.example")
     assert json.loads(result.stdout) == [False, ["timeline.example", "www.timeline.example"]]
+
+
+def test_the_cache_is_local_memory_unless_redis_url_is_set():
+    code = (
+        "import json; from diplomacy_site import settings as s;"
+        "c = s.CACHES['default']; print(json.dumps([c['BACKEND'], c.get('LOCATION')]))"
+    )
+    local = run_python(code, SECRET_KEY="x")
+    assert json.loads(local.stdout)[0] == "django.core.cache.backends.locmem.LocMemCache"
+    redis = run_python(code, SECRET_KEY="x", REDIS_URL="redis://127.0.0.1:6379/2")
+    assert json.loads(redis.stdout) == ["django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/2"]

@@ -61,6 +61,8 @@ def escape(text):
 
 # Count labels inside the binned marks, up to this many marks (text is costly to draw).
 BIN_LABELS_MAX = 400
+# With all the kinds in the legend, one more entry wraps it onto the range buttons.
+LEGEND_ROW_KINDS = 11
 # The temperature line keeps at most this many points: a screen has fewer pixels.
 TONE_POINTS_MAX = 1500
 
@@ -507,8 +509,9 @@ def build_figure(
 
     traces.extend(binned_marks(bins, kind_y))
 
-    if any(e.cancelled for e in events):
-        # A legend entry that explains the hollow markers.
+    if any(e.cancelled for e in events) and len(kinds) < LEGEND_ROW_KINDS:
+        # A legend entry that explains the hollow markers (the help under the chart does
+        # too: with every kind present it would wrap onto the range buttons).
         traces.append({
             "type": "scatter",
             "mode": "markers",

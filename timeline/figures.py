@@ -85,7 +85,7 @@ def build_overview(form):
     full = charts.view_window([], view, extent=extent if all(extent) else (totals.first, totals.last))
     bins = []
     if not marks.drawn_one_by_one(totals.count):
-        unit = marks.bin_unit(full, len(totals.by_kind))
+        unit = marks.bin_unit(full)
         bins = marks.bins_from_rows(selectors.event_bins(events, unit), unit)
     return Overview(
         countries=[(code, names[code].localized_name if code in names else code) for code in codes],
@@ -116,7 +116,7 @@ def build_timeline(form, window=None):
     if marks.drawn_one_by_one(count):
         one_by_one = list(selectors.with_details(inside).order_by("start", "pk"))
     elif window:
-        unit = marks.bin_unit(window, len(totals.by_kind))
+        unit = marks.bin_unit(window)
         bins += marks.bins_from_rows(selectors.event_bins(inside, unit), unit)
     else:
         bins = overview.bins

@@ -48,6 +48,7 @@
 
   function adapt(figure, width, gd) {
     var layout = figure.layout;
+    fitCounts(figure, width);
     if (!isNarrow()) return figure;
     var range = layout.xaxis && layout.xaxis.range;
     var chars = Math.max(14, Math.floor((width - 110) / 6.2));
@@ -78,6 +79,33 @@
       });
     });
     return figure;
+  }
+
+  // The server sizes the counts (timeline/marks.py) for a desktop; each must fit the width
+  // its period takes on this screen, or they pile up on a phone. Counts written on the
+  // marks go when there is no room for them.
+  var DAY_MS = 86400000;
+
+  function fitCounts(figure, width) {
+    var range = figure.layout.xaxis && figure.layout.xaxis.range;
+    if (!range) return;
+    var span = Date.parse(day(range[1])) - Date.parse(day(range[0]));
+    var plotWidth = Math.max(width - 170, 100); // less the lane labels and margins
+    if (!(span > 0)) return;
+    figure.data.forEach(function (trace) {
+      if (trace.meta !== "events-binned") return;
+      var roomy = true;
+      trace.marker.size = trace.marker.size.map(function (size, i) {
+        var bin = trace.customdata[i];
+        var room = plotWidth * (Date.parse(bin[1]) - Date.parse(bin[0]) + DAY_MS) / span;
+        if (room < 18) roomy = false;
+        return Math.max(3, Math.min(size, 0.9 * room));
+      });
+      if (!roomy) {
+        trace.mode = "markers";
+        delete trace.text;
+      }
+    });
   }
 
   function eventUrl(gd, slug) {
@@ -155,8 +183,8 @@
       })
       .then(function (figure) {
         if (ticket !== gd._detailTicket || !gd._fullLayout) return null; // a newer zoom won
-        figure = adapt(figure, gd.clientWidth || window.innerWidth);
         figure.layout.xaxis.range = gd._fullLayout.xaxis.range.slice(); // stay where the reader is
+        figure = adapt(figure, gd.clientWidth || window.innerWidth);
         return Plotly.react(gd, figure.data, figure.layout, PLOT_CONFIG).then(function () {
           gd.setAttribute("data-window", win.join(".."));
           gd.setAttribute("data-drawn", "true");
