@@ -89,6 +89,10 @@ def fresh_cache():
     in `dataset`), so a figure cached by an earlier test could otherwise be served."""
     from django.core.cache import cache
 
+    from timeline.caching import forget_version
+
     cache.clear()
+    forget_version()
     yield
     cache.clear()
+    forget_version()

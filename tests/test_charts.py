@@ -271,3 +271,10 @@ def test_participants_are_named_with_roles():
     putin = f.person("Vladimir Putin", "RU")
     e = f.event("Visit", date(2017, 5, 29), people=[(putin, Participation.Role.GUEST)])
     assert charts.participants_text(e) == "Vladimir Putin (guest)"
+
+
+def test_the_latest_tone_is_the_last_point_of_the_rolling_tone():
+    days = [(date(2016, 1, 1), -10, 1), (date(2016, 6, 1), 4, 2), (date(2016, 9, 1), 3, 1), (date(2017, 6, 1), 8, 2)]
+    assert charts.latest_tone(days) == charts.rolling_tone([], days=days)[-1][1] == 4.0
+    assert charts.latest_tone(days[:3]) == charts.rolling_tone([], days=days[:3])[-1][1]
+    assert charts.latest_tone([]) is None

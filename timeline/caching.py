@@ -13,7 +13,9 @@ The cache itself is Django's (`CACHES`: local memory by default, Redis when conf
 import hashlib
 import uuid
 
+from asgiref.local import Local
 from django.core.cache import cache
+from django.core.signals import request_started
 from django.db import IntegrityError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import get_language
@@ -25,10 +27,23 @@ TIMEOUT = 24 * 60 * 60  # a day: a stale token's entries age out; the token does
 VERSION_ID = 1
 
 
+# The token as this request read it: one query per request, however many cached answers
+# it asks for. Forgotten when the next request starts.
+_request = Local()
+
+
 def data_version():
-    """The current token (one query); made on first use of a fresh database."""
-    token = DataVersion.objects.filter(pk=VERSION_ID).values_list("token", flat=True).first()
-    return token or data_changed()
+    """The current token; made on first use of a fresh database."""
+    token = getattr(_request, "token", None)
+    if token is None:
+        token = DataVersion.objects.filter(pk=VERSION_ID).values_list("token", flat=True).first()
+        token = token or data_changed()
+        _request.token = token
+    return token
+
+
+def forget_version(**_signal_kwargs):
+    _request.token = None
 
 
 def data_changed(**_signal_kwargs):
@@ -40,6 +55,7 @@ def data_changed(**_signal_kwargs):
                 DataVersion.objects.create(pk=VERSION_ID, token=token)
         except IntegrityError:  # another request made it meanwhile
             DataVersion.objects.filter(pk=VERSION_ID).update(token=token)
+    _request.token = token
     return token
 
 
@@ -77,3 +93,4 @@ def connect_signals():
     """Called once from TimelineConfig.ready()."""
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(on_change, dispatch_uid=f"timeline-data-changed-{signal!r}")
+    request_started.connect(forget_version, dispatch_uid="timeline-forget-data-version")

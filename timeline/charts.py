@@ -161,13 +161,28 @@ def leading_office(terms):
     return best
 
 
-def participants_text(event):
+class Words:
+    """Translated words and written dates, made once per figure: gettext and date
+    formatting were most of the time of a figure with a thousand events."""
+
+    def __init__(self):
+        self.made = {}
+
+    def __call__(self, key, make):
+        if key not in self.made:
+            self.made[key] = make()
+        return self.made[key]
+
+
+def participants_text(event, words=None):
+    words = words or Words()
     people = []
     for participation in event.participations.all():
         actor = participation.actor
         if actor is None:
             continue
-        people.append(f"{actor} ({participation.get_role_display()})")
+        role = words(("role", participation.role), participation.get_role_display)
+        people.append(f"{actor} ({role})")
     return ", ".join(people)
 
 
@@ -179,23 +194,27 @@ def precision_note(event):
     return ""
 
 
-def event_hover(event):
-    lines = [f"<b>{wrap(event.title)}</b>"]
+def event_when(event):
     when = escape(event.date_display)
     note = precision_note(event)
-    if note:
-        when += f" <i>({escape(note)})</i>"
-    lines.append(when)
+    return when + (f" <i>({escape(note)})</i>" if note else "")
+
+
+def event_hover(event, words=None):
+    words = words or Words()
+    lines = [f"<b>{wrap(event.title)}</b>"]
+    lines.append(words(("when", event.start, event.end, event.date_precision), lambda: event_when(event)))
     if event.cancelled:
-        lines.append("<b>" + escape(_("Cancelled: did not take place")) + "</b>")
-    lines.append(escape(event.get_kind_display().capitalize()) + (f" · {escape(event.place)}" if event.place else ""))
-    participants = participants_text(event)
+        lines.append(words("cancelled", lambda: "<b>" + escape(_("Cancelled: did not take place")) + "</b>"))
+    kind = words(("kind", event.kind), lambda: escape(event.get_kind_display().capitalize()))
+    lines.append(kind + (f" · {escape(event.place)}" if event.place else ""))
+    participants = participants_text(event, words)
     if participants:
-        lines.append(wrap(_("With: %(people)s") % {"people": participants}, 60))
+        lines.append(wrap(words("with", lambda: _("With: %(people)s")) % {"people": participants}, 60))
     disputes = ", ".join(str(d) for d in event.disputes.all())
     if disputes:
-        lines.append(wrap(_("Dispute: %(names)s") % {"names": disputes}, 60))
-    lines.append("<span style='color:%s'>%s</span>" % (MUTED, escape(_("Click for details"))))
+        lines.append(wrap(words("dispute", lambda: _("Dispute: %(names)s")) % {"names": disputes}, 60))
+    lines.append(words("details", lambda: "<span style='color:%s'>%s</span>" % (MUTED, escape(_("Click for details")))))
     return "<br>".join(lines)
 
 
@@ -238,6 +257,18 @@ def rolling_tone(events, window_days=TONE_WINDOW_DAYS, *, days=None):
             lo += 1
         points.append((day, round(total / n, 2), n))
     return points
+
+
+def latest_tone(days, window_days=TONE_WINDOW_DAYS):
+    """The last point of rolling_tone(days=days), without computing the others."""
+    if not days:
+        return None
+    total = n = 0
+    for day, day_total, day_n in reversed(days):
+        if day <= days[-1][0] - timedelta(days=window_days):
+            break
+        total, n = total + day_total, n + day_n
+    return round(total / n, 2)
 
 
 def thinned(points, limit=TONE_POINTS_MAX):
@@ -335,6 +366,7 @@ def build_figure(
     """
     events = list(events)
     bins = list(bins)
+    words = Words()
     if bins and not extent:
         extent = (min(b.start for b in bins), max(b.end for b in bins))
     view_start, view_end = view_window(events, view, today, extent)
@@ -496,7 +528,7 @@ def build_figure(
                 "y": [kind_y[kind] + offsets[e.pk] for e in group],
                 "customdata": [e.slug for e in group],
                 "hovertemplate": "%{hovertext}<extra></extra>",
-                "hovertext": [event_hover(e) for e in group],
+                "hovertext": [event_hover(e, words) for e in group],
                 "hoverlabel": {"bordercolor": colour},
                 "marker": {
                     "symbol": f"{symbol}-open" if cancelled else symbol,
@@ -750,11 +782,11 @@ def describe(events, terms, disputes, *, countries=(), view=None, today=None, to
     shown = [d for d in disputes if d.start <= end and (d.end is None or d.end >= start)]
     if shown:
         parts.append(_("Disputes: %(list)s.") % {"list": "; ".join(f"{d} ({d.span_display})" for d in shown)})
-    tone = rolling_tone(events, days=tone_days)
-    if tone:
+    tone = latest_tone(tone_by_day(events) if tone_days is None else tone_days)
+    if tone is not None:
         parts.append(
             _("The relations temperature ends at %(value)s on a scale from −10 (conflict) to +10 (co-operation).")
-            % {"value": f"{tone[-1][1]:+.1f}".replace("-", "−")}
+            % {"value": f"{tone:+.1f}".replace("-", "−")}
         )
     parts.append(_("Every event is listed below the chart."))
     return " ".join(parts)

@@ -80,7 +80,10 @@ def build_overview(form):
     names = selectors.countries(codes)
     events = selectors.matching_events(filters)
     totals = selectors.totals(events)
-    extent = selectors.extent(codes)
+    # The pair's whole span, so that narrowing the kinds does not move the axis: the same
+    # as the totals' when nothing narrows the pair.
+    narrowed = any(value for name, value in filters.items() if name != "pair")
+    extent = selectors.extent(codes) if narrowed else (totals.first, totals.last)
     view = (filters.get("from"), filters.get("to"))
     full = charts.view_window([], view, extent=extent if all(extent) else (totals.first, totals.last))
     bins = []
@@ -99,27 +102,32 @@ def build_overview(form):
     )
 
 
+def window_marks(events, window, overview):
+    """(events drawn one by one, counts) for a zoomed window of a filter's events."""
+    inside = events.filter(selectors.touching(window))
+    # Outside the window, the overview's counts: the slider and a pan still show where
+    # events are (those that straddle the window's edges are left to the window's own).
+    outside = [b for b in overview.bins if b.end < window[0] or b.start > window[1]]
+    # One pass over the filter: the window's first ids say whether its events can be drawn
+    # one by one, and their details are then read by id.
+    ids = list(inside.order_by("start", "pk").values_list("pk", flat=True)[: marks.EVENT_MARKS_MAX + 1])
+    if marks.drawn_one_by_one(len(ids)):
+        return selectors.events_by_id(ids), outside
+    unit = marks.bin_unit(window)
+    return [], marks.bins_from_rows(selectors.event_bins(inside, unit), unit) + outside
+
+
 def build_timeline(form, window=None):
     filters = form.cleaned_data
     overview = overview_for(form)
     totals = overview.totals
     events = selectors.matching_events(filters)
     if window:
-        inside = events.filter(selectors.touching(window))
-        count = inside.count()
-        # Outside the window, the overview's counts: the slider and a pan still show where
-        # events are (those that straddle the window's edges are left to the window).
-        bins = [b for b in overview.bins if b.end < window[0] or b.start > window[1]]
+        one_by_one, bins = window_marks(events, window, overview)
+    elif marks.drawn_one_by_one(totals.count):
+        one_by_one, bins = list(selectors.published_events(filters)), []
     else:
-        inside, count, bins = events, totals.count, []
-    one_by_one, unit = [], None
-    if marks.drawn_one_by_one(count):
-        one_by_one = list(selectors.with_details(inside).order_by("start", "pk"))
-    elif window:
-        unit = marks.bin_unit(window)
-        bins += marks.bins_from_rows(selectors.event_bins(inside, unit), unit)
-    else:
-        bins = overview.bins
+        one_by_one, bins = [], overview.bins
 
     view = (filters.get("from"), filters.get("to"))
     figure = charts.build_figure(

