@@ -125,7 +125,7 @@ def build_timeline(form, window=None):
     if window:
         one_by_one, bins = window_marks(events, window, overview)
     elif marks.drawn_one_by_one(totals.count):
-        one_by_one, bins = list(selectors.published_events(filters)), []
+        one_by_one, bins = list(selectors.with_hover(events).order_by("start", "pk")), []
     else:
         one_by_one, bins = [], overview.bins
 

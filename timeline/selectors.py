@@ -75,17 +75,20 @@ def between(events, codes):
     return events.filter(pk__in=both.union(in_dispute))
 
 
-def with_details(queryset):
-    """Everything an event list, the chart or a detail panel shows, in constant queries."""
+def with_hover(queryset):
+    """What the chart's hover and the event list show: place, people, disputes."""
     return queryset.select_related("place").prefetch_related(
-        "countries",
         "disputes",
-        "tags",
         Prefetch(
             "participations",
             queryset=Participation.objects.select_related("person", "organization"),
         ),
     )
+
+
+def with_details(queryset):
+    """Everything an export or a detail panel shows besides, in constant queries."""
+    return with_hover(queryset).prefetch_related("countries", "tags")
 
 
 def published_events(filters=None):
@@ -95,8 +98,9 @@ def published_events(filters=None):
 
 
 def events_by_id(ids):
-    """Published events with their details, by id (ids a filter found), in time order."""
-    return list(with_details(Event.objects.published().filter(pk__in=ids)).order_by("start", "pk"))
+    """Published events as the chart and the list show them, by id (ids a filter found),
+    in time order."""
+    return list(with_hover(Event.objects.published().filter(pk__in=ids)).order_by("start", "pk"))
 
 
 def matching_events(filters=None):
