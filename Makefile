@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 # Settings for `make run`: local development on the embedded SQLite database.
 RUN_ENV := DEBUG=$${DEBUG-1}
 
-.PHONY: help run test venv migrate dataset curator collectstatic clean backup restore loadtest
+.PHONY: help run test venv migrate dataset curator collectstatic messages clean backup restore loadtest
 
 help:
 	@echo "make run    set up and serve the app on http://$(HOST):$(PORT)/ (SQLite, shipped dataset)"
@@ -38,7 +38,7 @@ dataset: migrate
 curator: migrate
 	@$(RUN_ENV) $(PYTHON) manage.py ensure_curator
 
-run: dataset curator
+run: dataset curator messages
 	@echo
 	@echo "  Timeline:  http://$(HOST):$(PORT)/"
 	@echo "  Admin:     http://$(HOST):$(PORT)/admin/"
@@ -48,9 +48,15 @@ run: dataset curator
 collectstatic: venv
 	@SECRET_KEY=collectstatic $(PYTHON) manage.py collectstatic --noinput -v 0
 
+# The interface's translations (locale/*/LC_MESSAGES/django.po) compiled to .mo files, which
+# are built, not committed. Needs GNU gettext (msgfmt). After changing a text in the code:
+#   .venv/bin/python manage.py makemessages -l fr --no-location --ignore='.venv/*' --ignore='tests/*'
+messages: venv
+	@SECRET_KEY=messages $(PYTHON) manage.py compilemessages --ignore='.venv/*' -v 0
+
 # The suite runs on a fresh test database (SQLite, or PostgreSQL when DATABASE_URL says so),
 # against the hashed, compressed static files production serves.
-test: collectstatic
+test: collectstatic messages
 	$(BIN)/pytest
 
 # Backups: a consistent online copy (SQLite backup API, or pg_dump on PostgreSQL) in backups/.

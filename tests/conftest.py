@@ -1,9 +1,13 @@
 import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.utils import translation
 
 from timeline.dataset import load_dataset
 
@@ -11,6 +15,16 @@ from timeline.dataset import load_dataset
 def timeline_models():
     """Every table of the app, history and m2m link tables included, parents first."""
     return list(apps.get_app_config("timeline").get_models(include_auto_created=True))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """`make test` compiles the translations first (`make messages`); a bare pytest run
+    compiles them when a .mo file is missing or older than its .po."""
+    for po in Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)
 
 
 @pytest.fixture(scope="session")
@@ -58,6 +72,15 @@ def browser_type_launch_args(browser_type_launch_args):
     if executable is None:
         pytest.fail("Debian's chromium is not installed: apt-get install chromium")
     return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """A request to /fr/… activates French in the test's thread (LocaleMiddleware does not
+    switch back): start every test in the default language, whatever ran before."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

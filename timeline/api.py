@@ -3,6 +3,12 @@
 Same filters and the same selector as the dashboard (query.TimelineFilter →
 selectors.published_events), so the API can never show what the dashboard would not.
 Bad parameters answer 400 with the offending parameter named, as JSON.
+
+Content in two languages: `title`, `summary` and `quote` are the original (English) texts,
+as curated; `title_fr`, `summary_fr` and `quote_fr` are their French versions, empty where
+there is none (a reader's own fallback decides what to show; the site shows the original).
+Disputes are given by slug in `disputes`. Every URL also answers under /fr/ (/fr/api/…),
+where `date_display` and error messages are French; the fields are the same.
 """
 
 import csv
@@ -61,6 +67,7 @@ def event_record(event, request):
         "id": event.pk,
         "slug": event.slug,
         "title": event.title,
+        "title_fr": event.title_fr,
         "kind": event.kind,
         "start": event.start.isoformat(),
         "end": event.end.isoformat() if event.end else None,
@@ -68,7 +75,9 @@ def event_record(event, request):
         "date_display": event.date_display,
         "cancelled": event.cancelled,
         "summary": event.summary,
+        "summary_fr": event.summary_fr,
         "quote": event.quote,
+        "quote_fr": event.quote_fr,
         "countries": [country.code for country in event.countries.all()],
         "people": [
             {"name": p.person.name, "slug": p.person.slug, "role": p.role}
@@ -147,7 +156,7 @@ def events_json(request):
 CSV_COLUMNS = [
     "id", "slug", "start", "end", "date_precision", "date", "kind", "cancelled", "title",
     "summary", "quote", "countries", "people", "organizations", "disputes", "tags", "place",
-    "tone", "sources", "url",
+    "tone", "sources", "url", "title_fr", "summary_fr", "quote_fr",
 ]
 
 

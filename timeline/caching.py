@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.core.signals import request_started
 from django.db import IntegrityError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.translation import get_language
 from simple_history.models import HistoricalChanges
 
 from .models import DataVersion
@@ -59,8 +60,12 @@ def data_changed(**_signal_kwargs):
 
 
 def cached(parts, build, version=None):
-    """build() once per data version and `parts` (strings saying what was asked)."""
+    """build() once per data version, language and `parts` (strings saying what was asked).
+
+    The active language is part of the key: a figure or page built for /fr/ holds French
+    words and titles, and must never be served to /."""
     version = version or data_version()
+    parts = [get_language() or "", *parts]
     digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32]
     key = f"timeline:{version}:{digest}"
     value = cache.get(key)

@@ -442,7 +442,7 @@ def build_figure(
             "hovertext": [
                 f"<b>{wrap(dispute)}</b><br>{escape(format_span(dispute.start, dispute.end, open_end=True))}"
                 + ("<br>" + escape(_("ongoing")) if ongoing else "")
-                + (f"<br>{wrap(dispute.summary, 60)}" if dispute.summary else "")
+                + (f"<br>{wrap(dispute.localized_summary, 60)}" if dispute.localized_summary else "")
             ],
             "meta": "dispute",
             "customdata": [dispute.slug],
@@ -776,7 +776,7 @@ def describe(events, terms, disputes, *, countries=(), view=None, today=None, to
             and t.start <= end and (t.end is None or t.end >= start)
         ]
         if people:
-            holders.append(f"{name}: {', '.join(dict.fromkeys(people))}")
+            holders.append(_("%(country)s: %(people)s") % {"country": name, "people": ", ".join(dict.fromkeys(people))})
     if holders:
         parts.append(_("In office: %(list)s.") % {"list": "; ".join(holders)})
     shown = [d for d in disputes if d.start <= end and (d.end is None or d.end >= start)]

@@ -1,6 +1,9 @@
 """Load a curated dataset (a folder of CSV files) into the database.
 
-The shipped France–Russia dataset lives in timeline/fixtures/france-russia/. Loading is
+The shipped France–Russia dataset lives in timeline/fixtures/france-russia/. Optional
+columns carry French versions beside the originals: `name_fr` (countries, disputes),
+`summary_fr` (disputes), `name_fr` (tags.csv, optional), `title_fr`, `summary_fr`, `quote_fr` (events); a missing column or
+an empty cell means no French version (the French pages then show the original). Loading is
 idempotent: rows are matched on their natural keys (country code, slugs, place name, office
 term start) and saved only when something changed, so reloading neither duplicates rows nor
 fills the history with empty revisions, and curators' additions are kept.
@@ -139,7 +142,12 @@ class Loader:
 
     def load_reference(self):
         for where, row in self.rows("countries.csv"):
-            self.upsert(Country, {"code": row["code"]}, {"name": row["name"]}, where)
+            self.upsert(
+                Country,
+                {"code": row["code"]},
+                {"name": row["name"], "name_fr": row.get("name_fr") or ""},
+                where,
+            )
         for where, row in self.rows("people.csv"):
             country = self.lookup(Country, where, code=row["country"]) if row["country"] else None
             self.upsert(Person, {"slug": row["slug"]}, {"name": row["name"], "country": country}, where)
@@ -172,13 +180,20 @@ class Loader:
                 },
                 where,
             )
+        if (self.directory / "tags.csv").exists():  # optional: tags are also made from events.csv
+            for where, row in self.rows("tags.csv"):
+                self.upsert(
+                    Tag, {"slug": row["slug"]}, {"name": row["name"], "name_fr": row.get("name_fr") or ""}, where
+                )
         for where, row in self.rows("disputes.csv"):
             dispute = self.upsert(
                 Dispute,
                 {"slug": row["slug"]},
                 {
                     "name": row["name"],
+                    "name_fr": row.get("name_fr") or "",
                     "summary": row["summary"],
+                    "summary_fr": row.get("summary_fr") or "",
                     "start": parse_date(row["start"], where),
                     "end": parse_date(row["end"], where),
                     "status": row["status"],
@@ -201,13 +216,16 @@ class Loader:
                 {"slug": row["slug"]},
                 {
                     "title": row["title"],
+                    "title_fr": row.get("title_fr") or "",
                     "kind": row["kind"],
                     "start": parse_date(row["start"], where),
                     "end": parse_date(row["end"], where),
                     "date_precision": row["precision"] or "day",
                     "cancelled": row["cancelled"].strip().lower() == "yes",
                     "summary": row["summary"],
+                    "summary_fr": row.get("summary_fr") or "",
                     "quote": row["quote"],
+                    "quote_fr": row.get("quote_fr") or "",
                     "place": self.lookup(Place, where, name=row["place"]) if row["place"] else None,
                     "tone": parse_int(row["tone"], where),
                     # A new event starts as a draft: it is published once its sources exist.

@@ -2,14 +2,15 @@
 
 An event known only to the month is stored on the month's first day and must always be
 shown as "October 2016", never "1 October 2016". This module is the one place that decides
-how such dates are checked and written.
+how such dates are checked and written, in the active language: month names and orders
+come from Django's locale formats and catalogues ("octobre 2016", "29 mai 2017"); the
+patterns that differ between languages (French writes the first of a month "1er mai 2017",
+and "depuis le 7 mai 2012") are translatable strings, not tables of our own.
 """
 
 from django.db import models
 from django.utils.formats import date_format
-from django.utils.translation import gettext, gettext_lazy as _
-
-DAY_FORMAT = "j F Y"
+from django.utils.translation import gettext, gettext_lazy as _, pgettext
 
 
 class Precision(models.TextChoices):
@@ -27,6 +28,22 @@ class Precision(models.TextChoices):
         return []
 
 
+def day_format(value):
+    """The date format (Django's `date` syntax) of a whole day in the active language."""
+    if value.day == 1:
+        # French: "1er mai 2017" (the letters are escaped in the format: "j\e\r F Y").
+        return pgettext("date format of the first day of a month", "j F Y")
+    return pgettext("date format of a day", "j F Y")
+
+
+def day_number(value):
+    """The day alone, as the start of a span within one month: "26" (of "26–27 May"),
+    French "1er" (of "1er–3 mai")."""
+    if value.day == 1:
+        return date_format(value, pgettext("date format of the first day of a month, day alone", "j"))
+    return str(value.day)
+
+
 def format_date(value, precision=Precision.DAY):
     if value is None:
         return ""
@@ -34,18 +51,27 @@ def format_date(value, precision=Precision.DAY):
         return str(value.year)
     if precision == Precision.MONTH:
         return date_format(value, "YEAR_MONTH_FORMAT")
-    return date_format(value, DAY_FORMAT)
+    return date_format(value, day_format(value))
+
+
+def since(value, precision):
+    """"since 7 May 2012"; French needs the article before a day ("depuis le 7 mai 2012")
+    and none before a month or year ("depuis octobre 2016")."""
+    date = format_date(value, precision)
+    if precision == Precision.DAY:
+        return pgettext("since a day", "since %(date)s") % {"date": date}
+    return pgettext("since a month or year", "since %(date)s") % {"date": date}
 
 
 def format_span(start, end=None, precision=Precision.DAY, *, open_end=None):
     """"26–27 May 2017", "October 2016", "15 May 2012 – 14 May 2017", "since 7 May 2012"."""
     if end is None or end == start:
         if end is None and open_end:
-            return gettext("since %(date)s") % {"date": format_date(start, precision)}
+            return since(start, precision)
         return format_date(start, precision)
     if (
         precision == Precision.DAY
         and (start.year, start.month) == (end.year, end.month)
     ):
-        return f"{start.day}–{format_date(end, precision)}"
+        return f"{day_number(start)}–{format_date(end, precision)}"
     return f"{format_date(start, precision)} – {format_date(end, precision)}"

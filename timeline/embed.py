@@ -14,6 +14,7 @@ from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language_from_path, gettext, override
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
@@ -27,6 +28,11 @@ from .views import dashboard_context, wants_partial
 DEFAULT_WIDTH = 800
 DEFAULT_HEIGHT = 640
 PROVIDER_NAME = "Diplomatic relations timeline"
+
+
+def timeline_title(pair_label):
+    """"France – Russia: diplomatic relations timeline", in the active language."""
+    return gettext("%(pair_label)s: diplomatic relations timeline") % {"pair_label": pair_label}
 
 
 def allow_framing(response):
@@ -65,6 +71,7 @@ def embed(request):
     query = form.query_string()
     context.update({
         "pair_label": form.pair_label,
+        "timeline_title": timeline_title(form.pair_label),
         "filter_summary": form.summary(),
         "dashboard_url": with_query(reverse("timeline:dashboard"), query),
         "oembed_url": oembed_discovery_url(request),
@@ -107,6 +114,14 @@ def oembed(request):
         parts = urlsplit(url)
     except ValueError:  # "http://[" and other unparseable URLs
         return oembed_error(400, "The “url” parameter is not a valid URL.", "url")
+    # The embed speaks the language of the URL given (/fr/… is French), whatever the
+    # language of the oEmbed endpoint's own address.
+    language = get_language_from_path(parts.path) or settings.LANGUAGE_CODE
+    with override(language):
+        return oembed_answer(request, parts)
+
+
+def oembed_answer(request, parts):
     ours = parts.scheme in ("http", "https") and parts.netloc == request.get_host()
     embeddable = {reverse("timeline:dashboard"), reverse("timeline:embed")}
     if not ours or parts.path not in embeddable:
@@ -120,7 +135,7 @@ def oembed(request):
     width = min(DEFAULT_WIDTH, positive_int(request.GET.get("maxwidth")) or DEFAULT_WIDTH)
     height = min(DEFAULT_HEIGHT, positive_int(request.GET.get("maxheight")) or DEFAULT_HEIGHT)
     src = request.build_absolute_uri(with_query(reverse("timeline:embed"), form.query_string()))
-    title = f"{form.pair_label}: diplomatic relations timeline"
+    title = timeline_title(form.pair_label)
     return JsonResponse({
         "version": "1.0",
         "type": "rich",

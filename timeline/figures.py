@@ -91,7 +91,7 @@ def build_overview(form):
         unit = marks.bin_unit(full)
         bins = marks.bins_from_rows(selectors.event_bins(events, unit), unit)
     return Overview(
-        countries=[(code, names[code].name if code in names else code) for code in codes],
+        countries=[(code, names[code].localized_name if code in names else code) for code in codes],
         totals=totals,
         terms=selectors.office_terms(codes),
         disputes=selectors.disputes_between(codes, filters.get("dispute")),

@@ -14,9 +14,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .dates import Precision, format_span
+from .dates import Precision, format_date, format_span
+from .translation import localized
 
 TONE_MIN, TONE_MAX = -10, 10
+FRENCH_HELP = _("Shown on the French pages; left empty, they show the original.")
 
 
 def unique_slug(model, text, *, max_length=80, exclude_pk=None):
@@ -59,11 +61,15 @@ class Country(models.Model):
         help_text=_("ISO 3166-1 alpha-2 code, two capital letters: FR, RU, UA."),
     )
     name = models.CharField(_("name"), max_length=100)
+    name_fr = models.CharField(
+        _("name in French"), max_length=100, blank=True, help_text=FRENCH_HELP
+    )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("country")
         verbose_name_plural = _("countries")
         constraints = [
             models.CheckConstraint(
@@ -72,7 +78,11 @@ class Country(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.localized_name
+
+    @property
+    def localized_name(self):
+        return localized(self, "name")
 
     def clean(self):
         self.code = (self.code or "").strip().upper()
@@ -99,6 +109,7 @@ class Person(SlugFromName):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("person")
         ordering = ["name"]
         verbose_name_plural = _("people")
 
@@ -119,6 +130,8 @@ class OfficeTerm(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("office term")
+        verbose_name_plural = _("office terms")
         ordering = ["country__name", "start"]
         constraints = [
             models.CheckConstraint(
@@ -179,6 +192,8 @@ class Organization(SlugFromName):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
         ordering = ["name"]
 
 
@@ -212,6 +227,8 @@ class Place(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
         ordering = ["name"]
 
     def __str__(self):
@@ -225,11 +242,21 @@ class Place(models.Model):
 class Tag(SlugFromName):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
+    name_fr = models.CharField(_("name in French"), max_length=100, blank=True, help_text=FRENCH_HELP)
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
         ordering = ["name"]
+
+    def __str__(self):
+        return self.localized_name
+
+    @property
+    def localized_name(self):
+        return localized(self, "name")
 
 
 class Dispute(models.Model):
@@ -242,7 +269,9 @@ class Dispute(models.Model):
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_fr = models.CharField(_("name in French"), max_length=200, blank=True, help_text=FRENCH_HELP)
     summary = models.TextField(_("summary"), blank=True)
+    summary_fr = models.TextField(_("summary in French"), blank=True, help_text=FRENCH_HELP)
     parties = models.ManyToManyField(
         Country, verbose_name=_("parties"), related_name="disputes", blank=True
     )
@@ -254,6 +283,8 @@ class Dispute(models.Model):
 
     class Meta:
         ordering = ["start", "name"]
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
@@ -262,7 +293,15 @@ class Dispute(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.localized_name
+
+    @property
+    def localized_name(self):
+        return localized(self, "name")
+
+    @property
+    def localized_summary(self):
+        return localized(self, "summary")
 
     def clean(self):
         check_span(self.start, self.end)
@@ -312,6 +351,7 @@ class Event(models.Model):
         help_text=_("Part of the event's address. Left empty, it is made from date and title."),
     )
     title = models.CharField(_("title"), max_length=200)
+    title_fr = models.CharField(_("title in French"), max_length=200, blank=True, help_text=FRENCH_HELP)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     start = models.DateField(
         _("start"),
@@ -331,10 +371,16 @@ class Event(models.Model):
         help_text=_("Tick for an event that was planned but did not take place (a cancelled visit)."),
     )
     summary = models.TextField(_("summary"), blank=True)
+    summary_fr = models.TextField(_("summary in French"), blank=True, help_text=FRENCH_HELP)
     quote = models.TextField(
         _("quote"),
         blank=True,
         help_text=_("For statements: the words quoted. Add the speaker as a participant with the role 'speaker'."),
+    )
+    quote_fr = models.TextField(
+        _("quote in French"),
+        blank=True,
+        help_text=_("The quote translated into French; left empty, French pages show the original words."),
     )
     place = models.ForeignKey(
         Place,
@@ -380,6 +426,8 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["start", "pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         permissions = [("publish_event", "Can publish and unpublish events")]
         indexes = [models.Index(fields=["state", "start"]), models.Index(fields=["kind"])]
         constraints = [
@@ -394,7 +442,20 @@ class Event(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.date_display} — {self.title}"
+        return f"{self.date_display} — {self.localized_title}"
+
+    @property
+    def localized_title(self):
+        """The title in the reader's language (see timeline.translation.localized)."""
+        return localized(self, "title")
+
+    @property
+    def localized_summary(self):
+        return localized(self, "summary")
+
+    @property
+    def localized_quote(self):
+        return localized(self, "quote")
 
     def get_absolute_url(self):
         return reverse("timeline:event", args=[self.slug])
@@ -470,6 +531,8 @@ class Participation(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
@@ -512,6 +575,8 @@ class Source(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
@@ -521,6 +586,10 @@ class Source(models.Model):
 
     def __str__(self):
         return self.title or self.url
+
+    @property
+    def published_display(self):
+        return format_date(self.published)
 
     def clean(self):
         if not self.url and not self.title:

@@ -9,12 +9,14 @@ valid; nothing is silently ignored.
 from django import forms
 from django.db.models import Exists, OuterRef
 from django.http import QueryDict
-from django.utils.translation import get_language, gettext_lazy as _
+from django.utils.functional import lazy
+from django.utils.translation import get_language, gettext, gettext_lazy as _, gettext_noop, pgettext_lazy
 
-from .dates import format_date
-from .models import Dispute, Event, Participation, Person, Tag
 from .caching import cached
+from .dates import format_date
+from .models import Country, Dispute, Event, Participation, Person, Tag
 from .selectors import pairs_with_events
+from .translation import ORIGINAL_LANGUAGE, content_language
 
 DEFAULT_PAIR = "FR-RU"
 DATE_FORMAT = "%Y-%m-%d"
@@ -31,8 +33,29 @@ def normalise_pair(value):
     return "-".join(sorted(codes))
 
 
+def localized_pair_labels(pairs):
+    """{"FR-RU": "France – Russie"}: the pairs' labels with the countries' names in the
+    active language (the selectors name them in the original)."""
+    if content_language() == ORIGINAL_LANGUAGE:
+        return {pair.code: pair.label for pair in pairs}
+    codes = {code for pair in pairs for code in pair.code.split("-")} | set(DEFAULT_PAIR.split("-"))
+    names = {c.code: c.localized_name for c in Country.objects.filter(code__in=codes)}
+    labels = {}
+    for code in [pair.code for pair in pairs] + [DEFAULT_PAIR]:
+        a, b = code.split("-")
+        if a in names and b in names:
+            labels[code] = f"{names[a]} – {names[b]}"
+    return labels
+
+
+def translated(message, **params):
+    """A message translated when shown (in the reader's language), not when the module is
+    imported, with `params` filled in ("%%(value)s" stays for the form to fill)."""
+    return lazy(lambda: gettext(message) % params, str)()
+
+
 def unknown(param):
-    return _("Unknown %(param)s “%%(value)s”.") % {"param": param}
+    return translated(gettext_noop("Unknown %(param)s “%%(value)s”."), param=param)
 
 
 class SlugChoiceField(forms.ModelChoiceField):
@@ -54,7 +77,7 @@ class SlugMultipleChoiceField(forms.ModelMultipleChoiceField):
             required=False,
             error_messages={
                 "invalid_choice": unknown(param),
-                "invalid_pk_value": _("Unknown %(param)s “%%(pk)s”.") % {"param": param},
+                "invalid_pk_value": translated(gettext_noop("Unknown %(param)s “%%(pk)s”."), param=param),
             },
             **kwargs,
         )
@@ -65,7 +88,7 @@ def date_field(param, label):
         label=label,
         required=False,
         input_formats=[DATE_FORMAT],
-        error_messages={"invalid": _("“%(param)s” must be a date written YYYY-MM-DD.") % {"param": param}},
+        error_messages={"invalid": translated(gettext_noop("“%(param)s” must be a date written YYYY-MM-DD."), param=param)},
         widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
     )
 
@@ -83,7 +106,7 @@ class TimelineFilter(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": unknown("kind")},
     )
-    dispute = SlugChoiceField(Dispute.objects.all(), param="dispute", label=_("Dispute"),
+    dispute = SlugChoiceField(Dispute.objects.all(), param="dispute", label=pgettext_lazy("filter", "Dispute"),
                               empty_label=_("Any dispute"))
     # People and tags of published events: EXISTS, not a join with DISTINCT, which reads
     # every participation (a second at 100,000 events).
@@ -115,9 +138,10 @@ class TimelineFilter(forms.Form):
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.pairs = pairs_with_events()
-        choices = [(pair.code, pair.label) for pair in self.pairs]
+        self.pair_labels = localized_pair_labels(self.pairs)
+        choices = [(pair.code, self.pair_labels.get(pair.code, pair.label)) for pair in self.pairs]
         if DEFAULT_PAIR not in dict(choices):
-            choices.insert(0, (DEFAULT_PAIR, "France – Russia"))
+            choices.insert(0, (DEFAULT_PAIR, self.pair_labels.get(DEFAULT_PAIR) or _("France – Russia")))
         self.fields["pair"].widget.choices = choices
         # The people and tags on offer join every published event: listed once per data
         # version (validation still asks the database, for the one value given).
@@ -178,10 +202,10 @@ class TimelineFilter(forms.Form):
         if not self.is_valid():
             return ""
         data = self.cleaned_data
-        parts = [obj.name for obj in (data.get("dispute"), data.get("person")) if obj]
+        parts = [str(obj) for obj in (data.get("dispute"), data.get("person")) if obj]
         labels = dict(Event.Kind.choices)
         parts += [", ".join(str(labels[k]) for k in data.get("kind") or [])]
-        parts += [", ".join(tag.name for tag in data.get("tag") or [])]
+        parts += [", ".join(str(tag) for tag in data.get("tag") or [])]
         if data.get("from"):
             parts.append(_("from %(date)s") % {"date": format_date(data["from"])})
         if data.get("to"):
@@ -193,7 +217,7 @@ class TimelineFilter(forms.Form):
     @property
     def pair_label(self):
         code = "-".join(self.pair_codes)
-        return next((p.label for p in self.pairs if p.code == code), code.replace("-", " – "))
+        return self.pair_labels.get(code) or code.replace("-", " – ")
 
 
 # `from` is a Python keyword: the field is declared as from_ and served as `from`.

@@ -83,6 +83,9 @@ def dashboard(request):
     template = "timeline/dashboard.html"
     if wants_partial(request):
         template += "#results"
+        # The header's language switcher is outside the swapped results: it comes along
+        # out of band, so that its links carry the new filters.
+        context["swap_language_switch"] = True
     status = 200 if form.is_valid() else 400
     return render(request, template, context, status=status)
 

@@ -19,7 +19,10 @@
     displaylogo: false,
     scrollZoom: false,
     doubleClick: "reset",
-    showTips: false
+    showTips: false,
+    // plotly.js's words (month names on the axis, dates in hovers) in the page's language;
+    // the page loads the locale file (vendor/plotly-locale-<lang>-…js) for any but English.
+    locale: (document.documentElement.lang || "en").toLowerCase()
   };
 
   function figureText() {
@@ -34,7 +37,16 @@
   // The server lays the figure out for a desktop. A phone gets smaller type, no legend
   // (the lanes are labelled by kind, and the help text explains hollow markers), dispute
   // names written from the left edge and cut to fit, and shorter button labels.
-  function adapt(figure, width) {
+  // The short labels come translated from the page: data-range-labels="1y|5y|all".
+  function shortRangeLabel(button, gd) {
+    var labels = ((gd && gd.getAttribute("data-range-labels")) || "1y|5y|all").split("|");
+    if (button.step === "all") return labels[2];
+    if (button.step === "year" && button.count === 1) return labels[0];
+    if (button.step === "year" && button.count === 5) return labels[1];
+    return null;
+  }
+
+  function adapt(figure, width, gd) {
     var layout = figure.layout;
     fitCounts(figure, width);
     if (!isNarrow()) return figure;
@@ -48,8 +60,7 @@
     if (layout.xaxis && layout.xaxis.rangeselector) {
       layout.xaxis.rangeselector.font = {size: 11};
       layout.xaxis.rangeselector.buttons = layout.xaxis.rangeselector.buttons.map(function (b) {
-        var short = {"1 year": "1y", "5 years": "5y", "All": "all"}[b.label];
-        return Object.assign({}, b, {label: short || b.label});
+        return Object.assign({}, b, {label: shortRangeLabel(b, gd) || b.label});
       });
     }
     (layout.annotations || []).forEach(function (a) {
@@ -197,7 +208,7 @@
     gd._timelineText = text;
     gd._timelineNarrow = narrow;
     gd.setAttribute("aria-busy", "true");
-    figure = adapt(figure, gd.clientWidth || window.innerWidth);
+    figure = adapt(figure, gd.clientWidth || window.innerWidth, gd);
     gd.removeAttribute("data-window");
     Plotly.react(gd, figure.data, figure.layout, PLOT_CONFIG).then(function () {
       bindClicks(gd);
@@ -360,11 +371,12 @@
     if (copier) {
       var field = document.getElementById(copier.getAttribute("data-embed-copy"));
       var status = copier.parentNode.querySelector(".embed-copied");
-      var done = function () { if (status) status.textContent = "Copied."; };
+      // The messages come translated from the page (data-copied, data-copy-by-hand).
+      var done = function () { if (status) status.textContent = copier.getAttribute("data-copied") || "Copied."; };
       field.select();
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(field.value).then(done, function () {
-          if (status) status.textContent = "Press Ctrl+C (⌘C) to copy.";
+          if (status) status.textContent = copier.getAttribute("data-copy-by-hand") || "Press Ctrl+C (⌘C) to copy.";
         });
       } else if (document.execCommand && document.execCommand("copy")) {
         done();

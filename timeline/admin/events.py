@@ -136,7 +136,9 @@ class EventAdminForm(HistoricalM2MFormMixin, forms.ModelForm):
         fields = "__all__"
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
+            "summary_fr": forms.Textarea(attrs={"rows": 4}),
             "quote": forms.Textarea(attrs={"rows": 3}),
+            "quote_fr": forms.Textarea(attrs={"rows": 3}),
         }
 
     def _update_errors(self, errors):
@@ -196,7 +198,7 @@ class EventAdmin(ImportExportMixin, ConcurrencyAdminMixin, SimpleHistoryAdmin):
     ]
     list_select_related = ["place"]
     list_per_page = 50
-    search_fields = ["title", "summary", "quote", "slug"]
+    search_fields = ["title", "title_fr", "summary", "summary_fr", "quote", "quote_fr", "slug"]
     search_help_text = _("Searches titles, summaries and quotes.")
     date_hierarchy = "start"
     ordering = ["-start", "-pk"]
@@ -207,7 +209,13 @@ class EventAdmin(ImportExportMixin, ConcurrencyAdminMixin, SimpleHistoryAdmin):
     fieldsets = [
         (
             _("What happened"),
-            {"fields": ["title", "kind", "cancelled", "summary", "quote"]},
+            {
+                # Each text beside its French version (shown on the French pages).
+                "fields": [
+                    ("title", "title_fr"), "kind", "cancelled", ("summary", "summary_fr"),
+                    ("quote", "quote_fr"),
+                ],
+            },
         ),
         (
             _("When"),

@@ -62,8 +62,9 @@ class EventCountMixin:
 @admin.register(Country)
 class CountryAdmin(EventCountMixin, ImportExportCuratedAdmin):
     resource_classes = [CountryResource]
-    list_display = ["name", "code", "events"]
-    search_fields = ["name", "code"]
+    list_display = ["name", "name_fr", "code", "events"]
+    search_fields = ["name", "name_fr", "code"]
+    fields = [("name", "name_fr"), "code"]
 
 
 class OfficeTermInline(admin.TabularInline):
@@ -120,8 +121,9 @@ class PlaceAdmin(EventCountMixin, ImportExportCuratedAdmin):
 @admin.register(Tag)
 class TagAdmin(EventCountMixin, ImportExportCuratedAdmin):
     resource_classes = [TagResource]
-    list_display = ["name", "slug", "events"]
-    search_fields = ["name", "slug"]
+    list_display = ["name", "name_fr", "slug", "events"]
+    search_fields = ["name", "name_fr", "slug"]
+    fields = [("name", "name_fr"), "slug"]
 
 
 class DisputeAdminForm(HistoricalM2MFormMixin, forms.ModelForm):
@@ -136,10 +138,11 @@ class DisputeAdmin(EventCountMixin, ImportExportCuratedAdmin):
     resource_classes = [DisputeResource]
     list_display = ["name", "span", "status", "events"]
     list_filter = ["status", "parties"]
-    search_fields = ["name", "slug", "summary"]
+    search_fields = ["name", "name_fr", "slug", "summary", "summary_fr"]
     autocomplete_fields = ["parties"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "status", ("start", "end"), "parties", "summary"]
+    # Each text beside its French version (shown on the French pages).
+    fields = [("name", "name_fr"), "slug", "status", ("start", "end"), "parties", ("summary", "summary_fr")]
 
     @admin.display(description=_("span"), ordering="start")
     def span(self, obj):

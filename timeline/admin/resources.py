@@ -30,7 +30,7 @@ class CountryResource(CuratedResource):
     class Meta(CuratedResource.Meta):
         model = Country
         import_id_fields = ["code"]
-        fields = ["code", "name"]
+        fields = ["code", "name", "name_fr"]
 
 
 def country_by_code():
@@ -71,7 +71,7 @@ class TagResource(CuratedResource):
     class Meta(CuratedResource.Meta):
         model = Tag
         import_id_fields = ["slug"]
-        fields = ["slug", "name"]
+        fields = ["slug", "name", "name_fr"]
 
 
 class DisputeResource(CuratedResource):
@@ -84,7 +84,7 @@ class DisputeResource(CuratedResource):
     class Meta(CuratedResource.Meta):
         model = Dispute
         import_id_fields = ["slug"]
-        fields = ["slug", "name", "summary", "parties", "start", "end", "status"]
+        fields = ["slug", "name", "name_fr", "summary", "summary_fr", "parties", "start", "end", "status"]
 
 
 class EventResource(CuratedResource):
@@ -112,13 +112,16 @@ class EventResource(CuratedResource):
         fields = [
             "slug",
             "title",
+            "title_fr",
             "kind",
             "start",
             "end",
             "date_precision",
             "cancelled",
             "summary",
+            "summary_fr",
             "quote",
+            "quote_fr",
             "place",
             "countries",
             "disputes",

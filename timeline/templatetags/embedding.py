@@ -1,14 +1,15 @@
 from django import template
 from django.urls import reverse
 
-from ..embed import DEFAULT_HEIGHT, DEFAULT_WIDTH, oembed_discovery_url, with_query
+from ..embed import DEFAULT_HEIGHT, DEFAULT_WIDTH, oembed_discovery_url, timeline_title, with_query
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def embed_links(context):
-    """Absolute addresses of the current view: its embed page, its dashboard link, oEmbed."""
+    """Absolute addresses of the current view: its embed page, its dashboard link, oEmbed,
+    in the page's language (a French page embeds /fr/embed/), and the timeline's title."""
     request, form = context["request"], context["form"]
     query = form.query_string()
     return {
@@ -17,4 +18,5 @@ def embed_links(context):
         "oembed": oembed_discovery_url(request),
         "width": DEFAULT_WIDTH,
         "height": DEFAULT_HEIGHT,
+        "title": timeline_title(form.pair_label),
     }
