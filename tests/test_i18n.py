@@ -119,6 +119,9 @@ def test_the_french_chart_speaks_french(client, dataset):
     dispute_labels = [t["text"][0].strip() for t in figure["data"] if t.get("meta") == "dispute-label"]
     assert any(label.startswith("Syrie et Alep") for label in dispute_labels)
     assert "depuis le 7 mai 2012" in json.dumps(figure, ensure_ascii=False)  # Putin's term
+    hovers = [h for t in figure["data"] if t.get("meta") in ("events", "events-cancelled") for h in t["hovertext"]]
+    assert any("Macron reçoit Poutine" in h for h in hovers)
+    assert not any("Macron hosts Putin" in h for h in hovers)
     # plotly.js writes the axis's months: the page loads its French locale before our script.
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', response.text)
     names = [s.split("/")[-1].split(".")[0] for s in scripts]

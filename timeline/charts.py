@@ -202,7 +202,7 @@ def event_when(event):
 
 def event_hover(event, words=None):
     words = words or Words()
-    lines = [f"<b>{wrap(event.title)}</b>"]
+    lines = [f"<b>{wrap(event.localized_title)}</b>"]
     lines.append(words(("when", event.start, event.end, event.date_precision), lambda: event_when(event)))
     if event.cancelled:
         lines.append(words("cancelled", lambda: "<b>" + escape(_("Cancelled: did not take place")) + "</b>"))
