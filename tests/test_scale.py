@@ -244,3 +244,20 @@ def test_generating_synthetic_events_invalidates_the_cache(client):
     assert "XA-XB" not in client.get("/").text
     generate_events(30, seed=3)
     assert 'value="XA-XB"' in client.get("/").text
+
+
+@pytest.mark.parametrize("url", ["/", "/embed/", "/fr/", "/chart/?window_from=2010-01-01&window_to=2010-01-31",
+                                 "/api/events/", "/api/events.csv", "/api/timelinejs.json"])
+def test_public_pages_and_data_are_compressed(client, url):
+    f.many_events(40)
+    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+
+
+def test_the_admin_is_not_compressed(admin_client):
+    """Its pages carry CSRF tokens: compressing them would expose them to BREACH."""
+    response = admin_client.get("/admin/timeline/event/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert not response.has_header("Content-Encoding")

@@ -16,6 +16,7 @@ import csv
 from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from . import selectors
@@ -121,6 +122,7 @@ def place_record(place):
 
 
 @require_GET
+@gzip_page
 def events_json(request):
     form, events = filtered_events(request)
     paging = PageForm(request.GET)
@@ -188,6 +190,7 @@ def csv_row(record):
 
 
 @require_GET
+@gzip_page
 def events_csv(request):
     form, events = filtered_events(request)
     if events is None:
@@ -204,6 +207,7 @@ def events_csv(request):
 
 
 @require_GET
+@gzip_page
 def timelinejs_json(request):
     """The filtered events as a TimelineJS 3 document, with disputes and terms as eras."""
     form, events = filtered_events(request)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import get_language_from_path, gettext, override
 from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from . import selectors
@@ -64,6 +65,7 @@ def sources_count(form):
 
 
 @require_GET
+@gzip_page
 @xframe_options_exempt
 def embed(request):
     form = TimelineFilter(request.GET)
