@@ -214,9 +214,17 @@ def test_the_dashboard_its_panel_and_the_embed_page_show_the_corpus_as_text(open
     expect(page.locator("h1")).to_have_text(f"{names['FR']} – {names['RU']}: relations, event by event")
     assert page.title().startswith(f"{names['FR']} – {names['RU']}")
 
-    # The list: every title as the link's text.
-    links = page.locator("ol.events a.event-link")
-    titles = set(links.all_inner_texts())
+    # The list, 50 events a page: every title as the link's text.
+    titles, number = set(), 1
+    while True:
+        page = open_page(f"/?page={number}")
+        assert_clean(page, watched)
+        titles |= set(page.locator("ol.events a.event-link").all_inner_texts())
+        if not page.locator("a[rel=next]").count():
+            break
+        number += 1
+    assert number > 1  # the corpus takes more than one page
+    page = open_page("/")
     for i, payload in enumerate(PAYLOADS):
         assert labelled(i, payload) in titles
         assert plain_text(imported_headline(i, payload)) in titles
@@ -233,7 +241,8 @@ def test_the_dashboard_its_panel_and_the_embed_page_show_the_corpus_as_text(open
     assert built == {"tags": ["iframe", "script"], "title": title, "handlers": []}
     page.keyboard.press("Escape")
 
-    # The htmx detail panel, opened from the list.
+    # The htmx detail panel, opened from the list (of the corpus only: one page).
+    page = open_page("/?q=%5Bx")
     panel = page.locator("#event-detail")
     for i in range(0, len(PAYLOADS), 5):
         event = events[i]
@@ -243,7 +252,7 @@ def test_the_dashboard_its_panel_and_the_embed_page_show_the_corpus_as_text(open
         expect(panel.locator("ol.sources .source-quote")).to_have_text(PAYLOADS[i])
         expect(panel.locator("ol.sources li > a").first).to_have_text(PAYLOADS[i])
         assert_clean(page, watched)
-    assert page.url.endswith("/")
+    assert page.url.endswith("/?q=%5Bx")
 
     # The embed page (one test with the dashboard: the corpus is stored once for both).
     page = open_page("/embed/")
@@ -251,6 +260,7 @@ def test_the_dashboard_its_panel_and_the_embed_page_show_the_corpus_as_text(open
     names = pair_names()
     expect(page.locator("h1.embed-title a")).to_have_text(f"{names['FR']} – {names['RU']}")
     check_chart(page, watched, events[:10], imported[:3])
+    page = open_page("/embed/?q=%5Bx")
     page.locator("details.embed-list summary").click()
     for i, payload in enumerate(PAYLOADS):
         expect(page.get_by_role("link", name=labelled(i, payload), exact=True)).to_have_count(1)
