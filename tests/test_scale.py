@@ -261,3 +261,12 @@ def test_the_admin_is_not_compressed(admin_client):
     response = admin_client.get("/admin/timeline/event/", HTTP_ACCEPT_ENCODING="gzip")
     assert response.status_code == 200
     assert not response.has_header("Content-Encoding")
+
+
+def test_the_default_pair_is_the_first_choice_even_with_fewer_events(client):
+    from timeline.synthetic import generate_events
+
+    f.many_events(3)  # France–Russia
+    generate_events(20, seed=4)  # a pair with more events
+    options = re.findall(r'<option value="([A-Z]{2}-[A-Z]{2})"', client.get("/").text)
+    assert options[:2] == ["FR-RU", "XA-XB"]

@@ -140,8 +140,10 @@ class TimelineFilter(forms.Form):
         self.pairs = pairs_with_events()
         self.pair_labels = localized_pair_labels(self.pairs)
         choices = [(pair.code, self.pair_labels.get(pair.code, pair.label)) for pair in self.pairs]
-        if DEFAULT_PAIR not in dict(choices):
-            choices.insert(0, (DEFAULT_PAIR, self.pair_labels.get(DEFAULT_PAIR) or _("France – Russia")))
+        # The default pair first, whatever its count: a page without `pair` shows it, and the
+        # browser selects the first option when none is chosen.
+        default = dict(choices).get(DEFAULT_PAIR) or self.pair_labels.get(DEFAULT_PAIR) or _("France – Russia")
+        choices = [(DEFAULT_PAIR, default)] + [c for c in choices if c[0] != DEFAULT_PAIR]
         self.fields["pair"].widget.choices = choices
         # The people and tags on offer join every published event: listed once per data
         # version (validation still asks the database, for the one value given).
