@@ -1,4 +1,12 @@
-"""Tables for stdout and bench/README.md from one run's results (see run.py)."""
+"""Tables for stdout and bench/README.md from one run's results (see run.py).
+
+`python bench/report.py bench/results/bench-….json` writes bench/README.md again from a
+run's raw results (after a change to the report, without measuring again).
+"""
+
+import json
+import sys
+from pathlib import Path
 
 ENDPOINTS = ["htmx partial", "dashboard", "/embed/", "/api/events/"]
 SYSTEMS = [("app", "/embed/ (Plotly)"), ("timelinejs", "TimelineJS 3"), ("vis", "vis-timeline 8")]
@@ -17,8 +25,8 @@ across machines. They are measured here, never asserted in the test suite.
   through the whole middleware stack. Per endpoint: the first request after
   `cache.clear()` (cold server cache, after a warm-up on another pair so templates and
   code are loaded), then warm requests until a 10 s budget is spent (at least 3, at most
-  30; only 1 when a request takes over a minute, so "p95" is then that one request):
-  median and p95. Queries per request by `CaptureQueriesContext` (cold / warm).
+  30): median and p95, and none when the first request took over a minute (as at 100,000
+  events: "—"). Queries per request by `CaptureQueriesContext` (cold / warm).
   The *floor* is the same rows (all the pair's events; the API's first page of 100)
   fetched with `.values()` and serialised with `json.dumps` in the same process;
   ratio = endpoint median / floor median.
@@ -62,6 +70,10 @@ def fmt_ms(value, timeout=None):
     return f"{value / 1000:.2f} s" if value >= 10000 else f"{value:,.0f} ms"
 
 
+def times(ratio):
+    return "—" if ratio is None else f"{ratio:.1f}×"
+
+
 def kb(n):
     return f"{n / 1024:,.1f}"
 
@@ -80,8 +92,8 @@ def server_table(results):
         for name in ENDPOINTS:
             e = r["server"][name]
             rows.append([f"{int(size):,}", name, ms(e["first_s"]), ms(e["median_s"]), ms(e["p95_s"]),
-                         e["warm_requests"], f"{e['queries_first']} / {e['queries_warm']}",
-                         ms(e["floor_s"]), f"{e['ratio_to_floor']:.1f}×", kb(e["bytes"])])
+                         e["warm_requests"], f"{e['queries_first']} / {e['queries_warm'] or '—'}",
+                         ms(e["floor_s"]), times(e["ratio_to_floor"]), kb(e["bytes"])])
     return table(["events", "endpoint", "first ms", "median ms", "p95 ms", "warm n", "queries",
                   "floor ms", "÷ floor", "KB"], rows)
 
@@ -206,17 +218,17 @@ def targets(results):
 
     r = results["sizes"].get("10000")
     partial = r["server"]["htmx partial"] if r else None
+    value = partial["ratio_to_floor"] if partial else None
     rows.append(("10,000 events: htmx partial ≤ 3× its floor (warm median)",
-                 f"{partial['ratio_to_floor']:.1f}×" if partial else "not measured",
-                 partial["ratio_to_floor"] <= 3 if partial else None))
+                 times(value) if partial else "not measured", None if value is None else value <= 3))
 
     sizes = list(results["sizes"])
-    counts = {name: sorted({(results["sizes"][s]["server"][name]["queries_first"],
-                             results["sizes"][s]["server"][name]["queries_warm"]) for s in sizes})
+    counts = {name: sorted({count for s in sizes for key in ("queries_first", "queries_warm")
+                            if (count := results["sizes"][s]["server"][name][key]) is not None})
               for name in ENDPOINTS}
     constant = all(len(c) == 1 for c in counts.values())
     rows.append((f"queries per request independent of N ({', '.join(f'{int(s):,}' for s in sizes)})",
-                 "; ".join(f"{n}: " + ", ".join(f"{a}/{b}" for a, b in c) for n, c in counts.items()),
+                 "; ".join(f"{n}: " + ", ".join(map(str, c)) for n, c in counts.items()),
                  constant if len(sizes) > 1 else None))
 
     for size in (1000, 10000):
@@ -272,3 +284,9 @@ def write_readme(results, path):
     for title, body in sections(results):
         parts.append(f"### {title}\n\n{body}\n")
     path.write_text("\n".join(parts))
+
+
+if __name__ == "__main__":
+    run = json.loads(Path(sys.argv[1]).read_text())
+    print_tables(run)
+    write_readme(run, Path(__file__).resolve().parent / "README.md")

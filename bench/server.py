@@ -7,8 +7,8 @@ floor (the same rows through `.values()` and `json.dumps`) runs in the same proc
 the same warm connection, as the requests it is compared with.
 
 Per endpoint: the first request after `cache.clear()` (cold server cache), then warm
-requests until a time budget is spent (at least MIN_WARM, or one when a request takes
-minutes, as at 100,000 events), each with its queries counted (CaptureQueriesContext).
+requests until a time budget is spent (at least MIN_WARM; none when the first took over
+SLOW_S, as at 100,000 events), each with its queries counted (CaptureQueriesContext).
 """
 
 import argparse
@@ -44,7 +44,7 @@ ENDPOINTS = [
 ]
 MIN_WARM = 3
 MAX_WARM = 30
-SLOW_S = 60  # a request this slow gets one warm repeat: the run must end today
+SLOW_S = 60  # a first request this slow gets no warm repeats: the run must end today
 
 
 def floor(limit):
@@ -85,34 +85,34 @@ def measure(budget):
     for name, path, headers, limit in ENDPOINTS:
         cache.clear()
         first, size, first_queries = counted(client, path, headers)
-        at_least = 1 if first > SLOW_S else MIN_WARM
         warm, warm_queries = [], set()
-        while len(warm) < MAX_WARM and (len(warm) < at_least or sum(warm) < budget):
+        while first <= SLOW_S and len(warm) < MAX_WARM and (len(warm) < MIN_WARM or sum(warm) < budget):
             elapsed, _, queries = counted(client, path, headers)
             warm.append(elapsed)
             warm_queries.add(queries)
         floors = [floor(limit) for _ in range(max(3, min(len(warm), 10)))]
         floor_median = statistics.median(seconds for seconds, _ in floors)
-        median = statistics.median(warm)
+        median = statistics.median(warm) if warm else None
         results[name] = {
             "path": path,
             "headers": headers,
             "bytes": size,
             "first_s": first,
             "median_s": median,
-            "p95_s": percentile(warm, 0.95),
+            "p95_s": percentile(warm, 0.95) if warm else None,
             "warm_requests": len(warm),
             "queries_first": first_queries,
-            "queries_warm": max(warm_queries),
+            "queries_warm": max(warm_queries, default=None),
             "queries_warm_varied": len(warm_queries) > 1,
             "floor_s": floor_median,
             "floor_rows": limit or "all",
             "floor_bytes": floors[0][1],
-            "ratio_to_floor": median / floor_median,
+            "ratio_to_floor": median / floor_median if warm else None,
         }
         print(
-            f"  {name:<13} first {first * 1000:8.1f} ms  median {median * 1000:8.1f} ms  "
-            f"floor {floor_median * 1000:7.1f} ms  queries {first_queries}/{max(warm_queries)}",
+            f"  {name:<13} first {first * 1000:8.1f} ms  median "
+            f"{f'{median * 1000:8.1f} ms' if warm else 'not measured'}  "
+            f"floor {floor_median * 1000:7.1f} ms  queries {first_queries}/{max(warm_queries, default='-')}",
             flush=True,
         )
     return results
