@@ -10,13 +10,15 @@ HOST ?= 127.0.0.1
 # Settings for `make run`: local development on the embedded SQLite database.
 RUN_ENV := DEBUG=$${DEBUG-1}
 
-.PHONY: help run test venv migrate dataset curator collectstatic messages clean backup restore loadtest
+.PHONY: help run test venv migrate dataset curator collectstatic messages clean backup restore loadtest bench
 
 help:
 	@echo "make run    set up and serve the app on http://$(HOST):$(PORT)/ (SQLite, shipped dataset)"
 	@echo "make test   run the whole test suite (unit, views, admin, browser)"
 	@echo "make backup / make restore FILE=backups/...   back up / put back the database"
 	@echo "make loadtest   gunicorn under $(CONNECTIONS) connections for $(DURATION) s while curators edit"
+	@echo "make bench      server, browser, bytes and memory at 100 to 100,000 events, against"
+	@echo "                TimelineJS and vis-timeline; writes bench/README.md (SIZES=\"100 1000\", QUICK=1)"
 
 # The virtualenv is rebuilt when a requirements list changes.
 $(VENV)/.installed: requirements.txt requirements-test.txt
@@ -76,6 +78,13 @@ DURATION ?= 30
 CONNECTIONS ?= 64
 loadtest: collectstatic
 	$(PYTHON) bench/loadtest.py --duration $(DURATION) --connections $(CONNECTIONS)
+
+# Benchmarks: the app against its floor, TimelineJS 3 and vis-timeline 8 (installed from npm
+# into bench/.cache/), per size of synthetic data; results in bench/README.md.
+SIZES ?=
+QUICK ?=
+bench: collectstatic
+	$(PYTHON) bench/run.py $(if $(SIZES),--sizes "$(SIZES)") $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -19,14 +19,10 @@ app's own (gunicorn).
 """
 
 import argparse
-import hashlib
-import http.client
 import json
-import os
 import random
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -35,9 +31,11 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / "bench" / ".cache"
-SYNTHETIC_PAIR = "XA-XB"  # the synthetic events' pair (timeline/synthetic.py)
+from common import (
+    ROOT, SYNTHETIC_PAIR, cached_database, copy_database, free_port, get, percentile,
+    production_env, start_gunicorn, wait_until_up,
+)
+
 ENDPOINTS = [
     ("/embed/", "/embed/", {}),
     ("/ (htmx partial)", "/", {"HX-Request": "true"}),
@@ -50,86 +48,6 @@ def with_pair(pair):
     if pair:
         ENDPOINTS[:] = [(name, f"{path}?pair={pair}", headers) for name, path, headers in ENDPOINTS]
 SERVER_ERRORS = ["database is locked", "Traceback", "Internal Server Error", "WORKER TIMEOUT"]
-
-
-def production_env(db_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
-    env.update(
-        SQLITE_PATH=str(db_path),
-        DEBUG="0",
-        SECRET_KEY="loadtest-" + os.urandom(16).hex(),
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_COOKIES="0",
-        DJANGO_SETTINGS_MODULE="diplomacy_site.settings",
-        PYTHONPATH=str(ROOT),
-    )
-    return env
-
-
-def manage(env, *args):
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, check=True)
-
-
-def database_recipe_hash(events):
-    digest = hashlib.sha256(str(events).encode())
-    parts = sorted((ROOT / "timeline" / "migrations").glob("*.py"))
-    parts += sorted((ROOT / "timeline" / "fixtures").rglob("*"))
-    parts += [ROOT / "timeline" / "synthetic.py", ROOT / "timeline" / "dataset.py"]
-    for path in parts:
-        if path.is_file():
-            digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def prepare_database(workdir, synthetic_events):
-    """A fresh copy of the prepared database in `workdir`."""
-    db = workdir / "db.sqlite3"
-    cached = CACHE / f"loadtest-{database_recipe_hash(synthetic_events)}.sqlite3"
-    if not cached.exists():
-        print(f"Building the load-test database (cached as {cached.relative_to(ROOT)})…", flush=True)
-        building = workdir / "building.sqlite3"
-        env = production_env(building)
-        manage(env, "migrate", "--noinput", "-v", "0")
-        manage(env, "load_dataset")
-        manage(env, "generate_events", "--count", str(synthetic_events))
-        with sqlite3.connect(building) as conn:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        CACHE.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(building, cached)
-    shutil.copyfile(cached, db)
-    return db
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def get(port, path, headers, timeout=60):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("GET", path, headers={"Host": "127.0.0.1", **headers})
-        response = conn.getresponse()
-        response.read()
-        return response.status
-    finally:
-        conn.close()
-
-
-def wait_until_up(port, server, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited with status {server.returncode} before serving")
-        try:
-            if get(port, ENDPOINTS[2][1], {}, timeout=5) == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.25)
-    raise SystemExit(f"gunicorn did not answer on port {port} within {seconds} s")
 
 
 # --- the readers ------------------------------------------------------------------------
@@ -157,7 +75,7 @@ def drive(port, connections, duration, max_requests):
             n += 1
             started = time.perf_counter()
             try:
-                status = get(port, path, headers)
+                status, _ = get(port, path, headers)
             except Exception as error:  # noqa: BLE001 — every failure is counted and shown
                 results.errors[name].append(f"{type(error).__name__}: {error}")
                 continue
@@ -178,12 +96,6 @@ def drive(port, connections, duration, max_requests):
         thread.join(duration + 120)
     return results, time.monotonic() - started
 
-
-def percentile(values, fraction):
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 # --- the writer (a second process, through the ORM) ---------------------------------------
@@ -275,24 +187,15 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="loadtest-"))
     server = writer = None
     try:
-        db = prepare_database(workdir, args.events)
+        db = copy_database(cached_database("loadtest", args.events), workdir)
         env = production_env(db)
         port = free_port()
         log_path = workdir / "gunicorn.log"
         log = open(log_path, "w")
-        server = subprocess.Popen(
-            [
-                sys.executable, "-m", "gunicorn", "diplomacy_site.wsgi:application",
-                "--workers", str(args.workers),
-                "--bind", f"127.0.0.1:{port}",
-                "--backlog", "2048",
-                "--timeout", "60",
-                "--log-level", "warning",
-                "--capture-output",
-            ],
-            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        server = start_gunicorn(
+            env, port, log, workers=args.workers, extra=["--backlog", "2048", "--timeout", "60"]
         )
-        wait_until_up(port, server)
+        wait_until_up(port, server, ENDPOINTS[2][1])
         print(
             f"gunicorn: {args.workers} workers on 127.0.0.1:{port}, SQLite (WAL) {db}\n"
             f"load: {args.connections} connections for {args.duration:g} s on "

@@ -1,0 +1,130 @@
+"""Server timings, in-process: Django's test Client against one bench database, DEBUG off.
+
+Run by bench/run.py in a subprocess per database (the settings read SQLITE_PATH once):
+    python bench/server.py --events N --out results.json
+with production_env(db) as environment. In-process rather than over loopback so that the
+floor (the same rows through `.values()` and `json.dumps`) runs in the same process, on
+the same warm connection, as the requests it is compared with.
+
+Per endpoint: the first request after `cache.clear()` (cold server cache), then warm
+requests until a time budget is spent (at least MIN_WARM; none when the first took over
+SLOW_S, as at 100,000 events), each with its queries counted (CaptureQueriesContext).
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import django
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import SYNTHETIC_PAIR, percentile  # noqa: E402
+
+django.setup()
+
+from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from timeline import selectors  # noqa: E402
+from timeline.api import DEFAULT_PAGE_SIZE  # noqa: E402
+from timeline.models import Event  # noqa: E402
+
+PAIR_QUERY = f"?pair={SYNTHETIC_PAIR}"
+# name, path, headers, rows of the floor (None: all the pair's events)
+ENDPOINTS = [
+    ("htmx partial", f"/{PAIR_QUERY}", {"HX-Request": "true"}, None),
+    ("dashboard", f"/{PAIR_QUERY}", {}, None),
+    ("/embed/", f"/embed/{PAIR_QUERY}", {}, None),
+    ("/api/events/", f"/api/events/{PAIR_QUERY}", {}, DEFAULT_PAGE_SIZE),
+]
+MIN_WARM = 3
+MAX_WARM = 30
+SLOW_S = 60  # a first request this slow gets no warm repeats: the run must end today
+
+
+def floor(limit):
+    """The same events as the endpoint, straight from the database to JSON: the least any
+    endpoint can do with them."""
+    events = selectors.between(Event.objects.published(), SYNTHETIC_PAIR.split("-"))
+    events = events.order_by("start", "pk").values()
+    if limit:
+        events = events[:limit]
+    started = time.perf_counter()
+    body = json.dumps(list(events), default=str)
+    return time.perf_counter() - started, len(body)
+
+
+def timed(client, path, headers):
+    started = time.perf_counter()
+    response = client.get(path, headers=headers)
+    body = response.content  # a streaming response would be consumed here
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise SystemExit(f"GET {path} answered {response.status_code}")
+    return elapsed, len(body)
+
+
+def counted(client, path, headers):
+    with CaptureQueriesContext(connection) as queries:
+        elapsed, size = timed(client, path, headers)
+    return elapsed, size, len(queries.captured_queries)
+
+
+def measure(budget):
+    client = Client(headers={"Host": "127.0.0.1"})
+    # Load templates, URLconf and code once, on another pair, so that "first" means a cold
+    # server cache for this view, not a cold process.
+    timed(client, "/", {})
+    timed(client, "/embed/", {})
+    results = {"events": Event.objects.published().filter(slug__startswith="synthetic-").count()}
+    for name, path, headers, limit in ENDPOINTS:
+        cache.clear()
+        first, size, first_queries = counted(client, path, headers)
+        warm, warm_queries = [], set()
+        while first <= SLOW_S and len(warm) < MAX_WARM and (len(warm) < MIN_WARM or sum(warm) < budget):
+            elapsed, _, queries = counted(client, path, headers)
+            warm.append(elapsed)
+            warm_queries.add(queries)
+        floors = [floor(limit) for _ in range(max(3, min(len(warm), 10)))]
+        floor_median = statistics.median(seconds for seconds, _ in floors)
+        median = statistics.median(warm) if warm else None
+        results[name] = {
+            "path": path,
+            "headers": headers,
+            "bytes": size,
+            "first_s": first,
+            "median_s": median,
+            "p95_s": percentile(warm, 0.95) if warm else None,
+            "warm_requests": len(warm),
+            "queries_first": first_queries,
+            "queries_warm": max(warm_queries, default=None),
+            "queries_warm_varied": len(warm_queries) > 1,
+            "floor_s": floor_median,
+            "floor_rows": limit or "all",
+            "floor_bytes": floors[0][1],
+            "ratio_to_floor": median / floor_median if warm else None,
+        }
+        print(
+            f"  {name:<13} first {first * 1000:8.1f} ms  median "
+            f"{f'{median * 1000:8.1f} ms' if warm else 'not measured'}  "
+            f"floor {floor_median * 1000:7.1f} ms  queries {first_queries}/{max(warm_queries, default='-')}",
+            flush=True,
+        )
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", required=True, help="where to write the JSON results")
+    parser.add_argument("--budget", type=float, default=10.0, help="seconds of warm requests per endpoint")
+    args = parser.parse_args()
+    Path(args.out).write_text(json.dumps(measure(args.budget), indent=1))
+
+
+if __name__ == "__main__":
+    main()
