@@ -59,20 +59,22 @@ new MutationObserver(function () {
   if (chart && chart.getAttribute("data-drawn") === "true") window.__benchReady = performance.now();
 }).observe(document, {subtree: true, attributes: true, attributeFilter: ["data-drawn"]});
 """
-# Zoom: one month around the median event, then wait until the chart holds event markers
+# Zoom: one month around the median mark, then wait until the chart holds event markers
 # inside that month and has said `data-drawn` again (the app fetching detail for the zoom).
+# When the app drew every event already (layout.meta.detail_on_zoom false), the relayout
+# alone shows them.
 ZOOM_START = """async () => {
   var gd = document.getElementById("timeline-chart");
   var xs = [];
   gd.data.forEach(function (t) {
-    if (t.meta === "events" || t.meta === "events-cancelled") xs.push.apply(xs, t.x);
+    if (["events", "events-cancelled", "events-binned"].includes(t.meta)) xs.push.apply(xs, t.x);
   });
   xs.sort();
   var mid = new Date(xs[Math.floor(xs.length / 2)] || "2012-06-15");
   var a = new Date(Date.UTC(mid.getUTCFullYear(), mid.getUTCMonth(), 1));
   var b = new Date(Date.UTC(mid.getUTCFullYear(), mid.getUTCMonth() + 1, 1));
   window.__zoom = {a: a.toISOString().slice(0, 10), b: b.toISOString().slice(0, 10)};
-  gd.removeAttribute("data-drawn");
+  if (gd.layout.meta && gd.layout.meta.detail_on_zoom) gd.removeAttribute("data-drawn");
   window.__zoom.t0 = performance.now();
   await Plotly.relayout(gd, {"xaxis.range": [window.__zoom.a, window.__zoom.b]});
   window.__zoom.relayout_ms = performance.now() - window.__zoom.t0;

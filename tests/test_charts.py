@@ -152,7 +152,9 @@ def test_hover_has_title_date_place_participants_and_dispute(dataset):
     assert "Versailles" in hover
     assert "Emmanuel Macron (host)" in hover
     assert "Dispute:" in hover and "Syria and Aleppo" in hover
-    assert trace["hovertemplate"] == "%{hovertext}<extra></extra>"
+    # The same words close every event's hover: written once, in the trace's template.
+    assert trace["hovertemplate"] == "%{hovertext}<br><span style='color:#6b7280'>Click for details</span><extra></extra>"
+    assert "Click for details" not in hover
 
 
 def test_a_month_precision_event_is_drawn_as_its_month():

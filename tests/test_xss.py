@@ -354,7 +354,11 @@ def test_the_chart_hands_plotly_curated_text_escaped_and_readable(corpus):
     # substitute %{…}): the templates are the chart's own.
     for trace in figure["data"]:
         template = trace.get("hovertemplate", "")
-        assert template in ("", "%{hovertext}<extra></extra>") or "%{y" in template, template
+        if "%{y" in template:  # the temperature: its own words and numbers
+            continue
+        assert template == "" or template.startswith("%{hovertext}"), template
+        assert "%{" not in template.replace("%{hovertext}", "", 1), template
+        assert all(label not in template for label in (labelled(i, p) for i, p in enumerate(PAYLOADS)))
 
 
 # The embed code a newsroom copies ------------------------------------------------------------

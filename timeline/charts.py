@@ -63,8 +63,10 @@ def escape(text):
 BIN_LABELS_MAX = 400
 # With all the kinds in the legend, one more entry wraps it onto the range buttons.
 LEGEND_ROW_KINDS = 11
-# The temperature line keeps at most this many points: a screen has fewer pixels.
+# The temperature line keeps at most this many points: a screen has fewer pixels; it has
+# dots up to TONE_DOTS_MAX points.
 TONE_POINTS_MAX = 1500
+TONE_DOTS_MAX = 300
 
 
 @dataclass
@@ -214,8 +216,7 @@ def event_hover(event, words=None):
     disputes = ", ".join(str(d) for d in event.disputes.all())
     if disputes:
         lines.append(wrap(words("dispute", lambda: _("Dispute: %(names)s")) % {"names": disputes}, 60))
-    lines.append(words("details", lambda: "<span style='color:%s'>%s</span>" % (MUTED, escape(_("Click for details")))))
-    return "<br>".join(lines)
+    return "<br>".join(lines)  # "Click for details" follows, from the trace's hovertemplate
 
 
 def dodge(events, spread=0.36):
@@ -255,7 +256,7 @@ def rolling_tone(events, window_days=TONE_WINDOW_DAYS, *, days=None):
         while days[lo][0] <= day - timedelta(days=window_days):
             total, n = total - days[lo][1], n - days[lo][2]
             lo += 1
-        points.append((day, round(total / n, 2), n))
+        points.append((day, round(total / n, 1), n))
     return points
 
 
@@ -268,7 +269,7 @@ def latest_tone(days, window_days=TONE_WINDOW_DAYS):
         if day <= days[-1][0] - timedelta(days=window_days):
             break
         total, n = total + day_total, n + day_n
-    return round(total / n, 2)
+    return round(total / n, 1)
 
 
 def thinned(points, limit=TONE_POINTS_MAX):
@@ -367,6 +368,7 @@ def build_figure(
     events = list(events)
     bins = list(bins)
     words = Words()
+    click_for_details = "<span style='color:%s'>%s</span>" % (MUTED, escape(_("Click for details")))
     if bins and not extent:
         extent = (min(b.start for b in bins), max(b.end for b in bins))
     view_start, view_end = view_window(events, view, today, extent)
@@ -527,7 +529,7 @@ def build_figure(
                 "x": [iso(midpoint(e.start, inclusive_end(e.start, e.end, e.date_precision))) for e in group],
                 "y": [kind_y[kind] + offsets[e.pk] for e in group],
                 "customdata": [e.slug for e in group],
-                "hovertemplate": "%{hovertext}<extra></extra>",
+                "hovertemplate": "%{hovertext}<br>" + click_for_details + "<extra></extra>",
                 "hovertext": [event_hover(e, words) for e in group],
                 "hoverlabel": {"bordercolor": colour},
                 "marker": {
@@ -567,9 +569,10 @@ def build_figure(
             if i and (day - tone[i - 1][0]).days > tone_window_days:
                 xs.append(None), ys.append(None), ns.append(None)
             xs.append(iso(day)), ys.append(mean), ns.append(n)
+        dotted = len(tone) <= TONE_DOTS_MAX
         traces.append({
             "type": "scatter",
-            "mode": "lines+markers" if len(tone) <= 300 else "lines",
+            "mode": "lines+markers" if dotted else "lines",
             "name": _("Relations temperature"),
             "showlegend": False,
             "connectgaps": False,
@@ -577,13 +580,14 @@ def build_figure(
             "y": ys,
             "yaxis": "y2",
             "line": {"color": INK, "width": 2},
+            # Dots coloured by the tone, when few enough to tell apart (else weight for nothing).
             "marker": {
                 "size": 6,
                 "color": [0 if v is None else v for v in ys],
                 "colorscale": [[0, "#b91c1c"], [0.5, "#d1d5db"], [1, "#1d4ed8"]],
                 "cmin": TONE_MIN,
                 "cmax": TONE_MAX,
-            },
+            } if dotted else {},
             "customdata": ns,
             "hovertemplate": (
                 "%{x|%d %b %Y}<br>"
