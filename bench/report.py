@@ -7,6 +7,7 @@ run's raw results (after a change to the report, without measuring again).
 import json
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ENDPOINTS = ["htmx partial", "dashboard", "/embed/", "/api/events/"]
 SYSTEMS = [("app", "/embed/ (Plotly)"), ("timelinejs", "TimelineJS 3"), ("vis", "vis-timeline 8")]
@@ -34,7 +35,8 @@ across machines. They are measured here, never asserted in the test suite.
   browser for the run, viewport 1280×900. *Cold*: first visit in a new browser context
   (empty cache). *Repeat*: second navigation in the same context (HTTP cache warm).
   Median of the runs. Times are `performance.now()` from navigation start.
-  - FCP: the `first-contentful-paint` paint entry.
+  - FCP: the `first-contentful-paint` paint entry ("—": none within 2 s of the chart
+    being drawn, as when a page's script keeps the main thread busy).
   - Chart drawn, `/embed/`: `data-drawn="true"` set on `#timeline-chart` (after
     `Plotly.react` resolves; the `timeline:chart-ready` performance mark when present).
   - Chart drawn, TimelineJS 3 (`@knight-lab/timelinejs` 3.9.11, data from the app's
@@ -44,16 +46,21 @@ across machines. They are measured here, never asserted in the test suite.
     `{id, content: title, group: kind, start, end}`, one group per kind, `stack: false`):
     the first `changed` event once item elements (`.vis-item`) are in the DOM.
   - The competitors' pages, libraries and data are served by a loopback static server
-    (libraries cached far-future like WhiteNoise's, pages and data `no-store`); nothing
-    is fetched from outside. A page not drawn within the timeout is reported as
+    (libraries cached far-future like WhiteNoise's, pages and data `no-store`, not
+    compressed); nothing is fetched from outside (TimelineJS's default theme asks
+    fonts.gstatic.com for its fonts: on this closed network the requests fail at once,
+    and the table lists them). A page not drawn within the timeout is reported as
     "> 60 s (timeout)" and its remaining visits at that size are skipped.
-  - Zoom: on a drawn `/embed/`, `Plotly.relayout` to the month of the median event, then
-    wait until `data-drawn` is set again and the figure holds event markers (`meta`
-    `events`/`events-cancelled`) inside that month; "not supported yet" if `data-drawn`
-    does not come back within 10 s (the app does not fetch detail on zoom).
+  - Zoom: on a drawn `/embed/`, `Plotly.relayout` to the month of the median mark, then
+    wait until the figure holds event markers (`meta` `events`/`events-cancelled`) inside
+    that month and `data-drawn` is set again: with more than 1,000 events in view the app
+    fetches that window from `/chart/` and draws it; with fewer, every event is drawn
+    already and the relayout alone shows them. "not supported yet" if that does not
+    happen within 10 s.
 - **Bytes**: what crossed the wire for `/embed/` (CDP `Network.loadingFinished`
   `encodedDataLength`: compressed bodies plus headers; the browser sends
-  `Accept-Encoding: gzip`), first load and repeat load, by type.
+  `Accept-Encoding: gzip`), first load and repeat load, by type (the app gzips its pages,
+  WhiteNoise the static files).
 - **Memory**: gunicorn with one worker serves the browser's `/embed/` visits, then the
   dashboard, its htmx partial and `/api/events/`; the worker's peak RSS is `VmHWM` from
   `/proc/<pid>/status` (polled `VmRSS` as a check).
@@ -165,7 +172,7 @@ def other_table(results):
     rows = []
     for size, r in results["sizes"].items():
         m = r["memory"]
-        external = sorted({u for s, _ in SYSTEMS for u in r[s]["external_requests"]})
+        external = sorted({urlsplit(u).hostname for s, _ in SYSTEMS for u in r[s]["external_requests"]})
         rows.append([f"{int(size):,}", f"{m['vmhwm_mb']:.0f}", f"{m['max_polled_vmrss_mb']:.0f}",
                      zoom_text(r["zoom"]), ", ".join(external) or "none"])
     return table(["events", "worker peak RSS MB (VmHWM)", "max polled VmRSS MB", "zoom to one month",
