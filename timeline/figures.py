@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
 from . import charts, marks, selectors
 from .caching import cached
@@ -52,7 +51,7 @@ def filter_key(form):
 
 def timeline_for(form, window=None):
     """The Timeline of a valid TimelineFilter; window: (first, last) day zoomed to, or None."""
-    key = ["timeline", get_language(), filter_key(form), window]
+    key = ["timeline", filter_key(form), window]  # cached() adds the language
     return cached(key, lambda: build_timeline(form, window))
 
 
@@ -71,7 +70,7 @@ class Overview:
 
 
 def overview_for(form):
-    return cached(["overview", get_language(), filter_key(form)], lambda: build_overview(form))
+    return cached(["overview", filter_key(form)], lambda: build_overview(form))
 
 
 def build_overview(form):

@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 from django.utils.functional import lazy
-from django.utils.translation import get_language, gettext, gettext_lazy as _, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy as _, gettext_noop, pgettext_lazy
 
 from .caching import cached
 from .dates import format_date
@@ -150,7 +150,7 @@ class TimelineFilter(forms.Form):
         for name in ("person", "tag"):
             field = self.fields[name]
             field.widget.choices = cached(
-                [f"{name}-choices", get_language()],
+                [f"{name}-choices"],
                 lambda field=field: [(str(value), str(label)) for value, label in field.choices],
             )
 
