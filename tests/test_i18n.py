@@ -312,3 +312,12 @@ def test_a_cached_answer_is_kept_per_language(db):
         assert cached(["figure", "FR-RU"], lambda: "in English") == "in English"
     with translation.override("fr"):
         assert cached(["figure", "FR-RU"], lambda: "rebuilt") == "en français"
+
+
+def test_the_chart_description_writes_the_temperature_as_each_language_does(client, dataset):
+    def temperature(url):
+        caption = re.search(r'<figcaption id="chart-description"[^>]*>(.*?)</figcaption>', client.get(url).text, re.S)
+        return re.search(r"(?:ends at|finit à) ([+−]\d+[.,]\d)", unescape(caption.group(1))).group(1)
+
+    english, french = temperature("/"), temperature("/fr/")
+    assert "." in english and french == english.replace(".", ",")

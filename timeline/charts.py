@@ -14,6 +14,7 @@ import textwrap
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _, gettext_lazy, ngettext
 
 from .dates import Precision, format_date, format_span
@@ -790,7 +791,7 @@ def describe(events, terms, disputes, *, countries=(), view=None, today=None, to
     if tone is not None:
         parts.append(
             _("The relations temperature ends at %(value)s on a scale from −10 (conflict) to +10 (co-operation).")
-            % {"value": f"{tone:+.1f}".replace("-", "−")}
+            % {"value": ("+" if tone >= 0 else "−") + number_format(abs(tone), 1)}  # "+1,0" in French
         )
     parts.append(_("Every event is listed below the chart."))
     return " ".join(parts)
