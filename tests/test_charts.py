@@ -7,7 +7,7 @@ from datetime import date
 import plotly.graph_objects as go
 import pytest
 
-from timeline import charts, selectors
+from timeline import chart_style, charts, selectors
 from timeline.models import Event, Participation
 
 from . import factories as f
@@ -21,6 +21,25 @@ def traces(figure, meta):
 
 def lane_labels(figure):
     return figure["layout"]["yaxis"]["ticktext"]
+
+
+def bar_names(figure, disputes=False):
+    """[(y, name)] written on the office bars (or the dispute bars), top to bottom."""
+    (labels,) = traces(figure, "bar-labels")
+    return [
+        (y, text.strip()) for y, text, bar in zip(labels["y"], labels["text"], labels["customdata"])
+        if bool(bar[2]) == disputes
+    ]
+
+
+def lane_of(figure, label):
+    return figure["layout"]["yaxis"]["tickvals"][lane_labels(figure).index(label)]
+
+
+def bars_on(trace, y):
+    """The bars of a trace in one lane, as a trace of their own (base, x, hovertext)."""
+    at = [i for i, value in enumerate(trace["y"]) if value == y]
+    return {key: [trace[key][i] for i in at] for key in ("base", "x", "hovertext") if key in trace}
 
 
 def bar_end(bar, i=0):
@@ -43,11 +62,8 @@ def france_russia_figure(**filters):
 
 
 def assert_valid_plotly(figure):
-    """plotly.py validates every property; rangeslider.yaxis2 is valid in plotly.js (a
-    subplot object) but unknown to plotly.py's validator, so it is left out here."""
-    checked = copy.deepcopy(figure)
-    checked["layout"]["xaxis"]["rangeslider"].pop("yaxis2", None)
-    go.Figure(checked)
+    """plotly.py validates every property."""
+    go.Figure(copy.deepcopy(figure))
 
 
 def test_it_is_plain_json_and_valid_plotly(dataset):
@@ -65,7 +81,7 @@ def test_it_draws_lanes_offices_then_disputes_then_kinds(dataset):
     assert set(labels[3:]) == kinds
     # Offices are at the top (the y axis runs downwards), kinds below the disputes.
     office_y = max(y for t in traces(figure, "office") for y in t["y"])
-    dispute_y = [t["y"][0] for t in traces(figure, "dispute")]
+    dispute_y = [y for t in traces(figure, "dispute") for y in t["y"]]
     event_y = [y for t in traces(figure, "events") for y in t["y"]]
     assert office_y < min(dispute_y) and max(dispute_y) < min(event_y)
     assert figure["layout"]["yaxis"]["range"][0] > figure["layout"]["yaxis"]["range"][1]
@@ -73,18 +89,22 @@ def test_it_draws_lanes_offices_then_disputes_then_kinds(dataset):
 
 def test_it_shows_the_leading_office_of_each_country(dataset):
     figure, _events = france_russia_figure()
-    france, russia = traces(figure, "office")
-    assert france["text"] == ["Sarkozy", "Hollande", "Macron"]
+    names = bar_names(figure)
+    france, russia = lane_of(figure, "France"), lane_of(figure, "Russia")
+    assert [name for y, name in names if y == france] == ["Sarkozy", "Hollande", "Macron"]
     # Russia's lane is the presidency: Medvedev then Putin, not Putin as prime minister or
     # the foreign ministry's spokeswoman.
-    assert russia["text"] == ["Medvedev", "Putin"]
+    assert [name for y, name in names if y == russia] == ["Medvedev", "Putin"]
+    (offices,) = traces(figure, "office")
+    russia = bars_on(offices, russia)
     assert "President of Russia" in russia["hovertext"][1]
 
 
 def test_it_clips_office_terms_and_runs_open_ones_to_the_end_of_the_view(dataset):
     figure, _events = france_russia_figure(**{"from": date(2016, 1, 1), "to": date(2017, 12, 31)})
-    france, russia = traces(figure, "office")
-    assert france["text"] == ["Hollande", "Macron"]
+    (offices,) = traces(figure, "office")
+    france = bars_on(offices, lane_of(figure, "France"))
+    assert [name for y, name in bar_names(figure) if y == lane_of(figure, "France")] == ["Hollande", "Macron"]
     assert france["base"][0] == "2016-01-01"  # Hollande since 2012, drawn from the view start
     assert france["base"][1] == "2017-05-14"
     assert bar_end(france, 1) == date(2017, 12, 31).toordinal()  # Macron, still in office
@@ -93,7 +113,8 @@ def test_it_clips_office_terms_and_runs_open_ones_to_the_end_of_the_view(dataset
 
 def test_it_draws_disputes_ongoing_to_the_end_of_the_view(dataset):
     figure, _events = france_russia_figure(**{"to": date(2017, 12, 31)})
-    disputes = {t["customdata"][0]: t for t in traces(figure, "dispute")}
+    (trace,) = traces(figure, "dispute")
+    disputes = {slug: bars_on(trace, y) for slug, y in zip(trace["customdata"], trace["y"])}
     assert set(disputes) == {"syria", "ukraine-crimea", "election-interference", "chechnya-lgbt"}
     syria = disputes["syria"]
     assert syria["base"] == ["2015-09-30"]
@@ -103,13 +124,13 @@ def test_it_draws_disputes_ongoing_to_the_end_of_the_view(dataset):
     assert hack["base"] == ["2017-04-23"]
     assert bar_end(hack) == date(2017, 5, 29).toordinal()
     assert "ongoing" not in hack["hovertext"][0]
-    labels = [t["text"][0] for t in traces(figure, "dispute-label")]
-    assert any("Syria and Aleppo (ongoing)" in label for label in labels)
+    labels = [name for _y, name in bar_names(figure, disputes=True)]
+    assert "Syria and Aleppo (ongoing)" in labels
 
 
 def test_it_draws_one_marker_per_event_carrying_its_slug(dataset):
     figure, events = france_russia_figure()
-    markers = traces(figure, "events") + traces(figure, "events-cancelled")
+    markers = traces(figure, "events")
     slugs = [slug for t in markers for slug in t["customdata"]]
     assert sorted(slugs) == sorted(e.slug for e in events)
     assert len(slugs) == 25
@@ -117,29 +138,50 @@ def test_it_draws_one_marker_per_event_carrying_its_slug(dataset):
 
 def test_each_kind_has_its_own_colour_symbol_and_legend_entry(dataset):
     figure, events = france_russia_figure()
-    legend = [t for t in figure["data"] if t.get("showlegend")]
+    legend = figure["layout"]["meta"]["legend"]
     kinds = {e.kind for e in events}
-    assert {t["name"] for t in legend} >= {Event.Kind(k).label.capitalize() for k in kinds}
-    styles = {(t["marker"]["color"], t["marker"]["symbol"]) for t in traces(figure, "events")}
-    assert len(styles) == len(traces(figure, "events"))  # no two kinds look alike
-    assert "Cancelled (hollow)" in {t["name"] for t in legend}
+    assert [entry["kind"] for entry in legend] == [k for k in chart_style.KIND_ORDER if k in kinds] + ["cancelled"]
+    assert {(entry["colour"], entry["symbol"]) for entry in legend[:-1]} == {chart_style.KIND_STYLE[k] for k in kinds}
+    assert len({style for style in chart_style.KIND_STYLE.values()}) == len(chart_style.KIND_STYLE)  # no two alike
+    assert legend[-1]["label"] == "Cancelled (hollow)" and legend[-1]["symbol"] == "circle-open"
+    (markers,) = traces(figure, "events")
+    for event, symbol, colour in zip(events, markers["marker"]["symbol"], markers["marker"]["color"]):
+        assert (colour, symbol.removesuffix("-open")) == chart_style.KIND_STYLE[event.kind]
 
 
-def test_with_every_kind_the_legend_leaves_hollow_markers_to_the_help_text(db):
+def test_the_trace_count_does_not_grow_with_kinds_or_disputes(db):
+    one_kind = charts.build_figure([f.event("a", date(2017, 1, 1))], disputes=[f.dispute("one", date(2016, 1, 1))])
+    assert {t["meta"] for t in one_kind["data"]} == {"dispute", "bar-labels", "events", "tone"}
     events = f.many_events(22)  # all eleven kinds, some cancelled
-    figure = charts.build_figure(events)
-    names = {t["name"] for t in figure["data"] if t.get("showlegend")}
-    assert len(names) == 11 and "Cancelled (hollow)" not in names
-    assert traces(figure, "events-cancelled")
+    disputes = [f.dispute(f"row-{i}", date(2010, 1 + i, 1)) for i in range(6)]
+    every_kind = charts.build_figure(events, disputes=disputes)
+    assert len(one_kind["data"]) <= len(every_kind["data"]) <= 7
+    assert {t["meta"] for t in every_kind["data"]} <= set(chart_style.TRACE_NAMES.values())
+    assert len(every_kind["layout"]["meta"]["legend"]) == 12  # every kind and the hollow marker
+    assert every_kind["layout"]["meta"]["trace_names"]["events"] == "events"
+
+
+def test_the_layout_is_fixed_on_the_server_so_plotly_draws_once(dataset):
+    figure, _events = france_russia_figure()
+    layout = figure["layout"]
+    assert layout["margin"]["autoexpand"] is False
+    assert not layout["xaxis"]["automargin"] and not layout["yaxis"]["automargin"]
+    assert "rangeslider" not in layout["xaxis"] and "rangeselector" not in layout["xaxis"]
+    assert layout["showlegend"] is False
+    # The left margin holds the widest lane label, on a desktop and on a phone.
+    widest = max(len(label) for label in lane_labels(figure))
+    assert layout["margin"]["l"] >= widest * 13 * 0.55
+    assert layout["meta"]["narrow"]["margin"]["l"] >= widest * 10 * 0.55
+    assert layout["meta"]["narrow"]["margin"]["l"] < layout["margin"]["l"]
 
 
 def test_cancelled_events_are_hollow_and_say_so(dataset):
     figure, _events = france_russia_figure()
-    (cancelled,) = traces(figure, "events-cancelled")
-    assert len(cancelled["customdata"]) == 1 and "cancel" in cancelled["customdata"][0]
-    assert cancelled["marker"]["symbol"].endswith("-open")
-    assert "Cancelled: did not take place" in cancelled["hovertext"][0]
-    assert all(not t["marker"]["symbol"].endswith("-open") for t in traces(figure, "events"))
+    (markers,) = traces(figure, "events")
+    hollow = [i for i, symbol in enumerate(markers["marker"]["symbol"]) if symbol.endswith("-open")]
+    assert len(hollow) == 1 and "cancel" in markers["customdata"][hollow[0]]
+    assert "Cancelled: did not take place" in markers["hovertext"][hollow[0]]
+    assert sum("Cancelled:" in hover for hover in markers["hovertext"]) == 1
 
 
 def test_hover_has_title_date_place_participants_and_dispute(dataset):
@@ -161,17 +203,18 @@ def test_a_month_precision_event_is_drawn_as_its_month():
     october = f.event("Talks sometime in October", date(2016, 10, 1), Event.Kind.MEETING, date_precision="month")
     july = f.event("A visit in 2015", date(2015, 1, 1), Event.Kind.VISIT, date_precision="year")
     figure = charts.build_figure(Event.objects.all(), countries=[("FR", "France"), ("RU", "Russia")])
-    meeting = next(t for t in traces(figure, "events") if october.slug in t["customdata"])
-    assert meeting["x"] == ["2016-10-16"]  # the middle of the month, not the 1st
-    assert "October 2016" in meeting["hovertext"][0]
-    assert "1 October" not in meeting["hovertext"][0]
-    assert "date known to the month" in meeting["hovertext"][0]
-    spans = {t["name"]: t for t in traces(figure, "event-span")}
+    (markers,) = traces(figure, "events")
+    meeting, visit = (markers["customdata"].index(e.slug) for e in (october, july))
+    assert markers["x"][meeting] == "2016-10-16"  # the middle of the month, not the 1st
+    assert "October 2016" in markers["hovertext"][meeting]
+    assert "1 October" not in markers["hovertext"][meeting]
+    assert "date known to the month" in markers["hovertext"][meeting]
+    (spans,) = traces(figure, "event-span")
+    spans = {lane: bars_on(spans, lane_of(figure, lane)) for lane in ("Meeting", "Visit")}
     assert spans["Meeting"]["base"] == ["2016-10-01"]
     assert bar_end(spans["Meeting"]) == date(2016, 11, 1).toordinal()  # through 31 October
-    visit = next(t for t in traces(figure, "events") if july.slug in t["customdata"])
-    assert visit["x"] == ["2015-07-02"]
-    assert "2015" in visit["hovertext"][0] and "date known to the year" in visit["hovertext"][0]
+    assert markers["x"][visit] == "2015-07-02"
+    assert "2015" in markers["hovertext"][visit] and "date known to the year" in markers["hovertext"][visit]
     assert bar_end(spans["Visit"]) == date(2016, 1, 1).toordinal()
 
 
@@ -179,10 +222,10 @@ def test_a_day_event_has_no_span_and_a_multi_day_one_has():
     f.event("One day", date(2017, 5, 29))
     summit = f.event("Summit", date(2017, 5, 26), Event.Kind.SUMMIT, end=date(2017, 5, 27))
     figure = charts.build_figure(Event.objects.all())
-    spans = traces(figure, "event-span")
-    assert [t["name"] for t in spans] == ["Summit"]
-    marker = next(t for t in traces(figure, "events") if summit.slug in t["customdata"])
-    assert "26–27 May 2017" in marker["hovertext"][0]
+    (spans,) = traces(figure, "event-span")
+    assert spans["base"] == ["2017-05-26"] and spans["y"] == [lane_of(figure, "Summit")]
+    (markers,) = traces(figure, "events")
+    assert "26–27 May 2017" in markers["hovertext"][markers["customdata"].index(summit.slug)]
 
 
 def test_events_on_the_same_day_do_not_hide_each_other():
@@ -215,13 +258,11 @@ def test_rolling_tone_keeps_one_point_per_day_and_drops_old_events():
     assert charts.rolling_tone(events) == [(date(2016, 1, 1), -10.0, 1), (date(2016, 9, 1), 3.0, 2)]
 
 
-def test_it_has_range_buttons_a_slider_and_keeps_the_zoom():
+def test_it_keeps_the_zoom_and_hands_the_whole_view_to_the_range_buttons():
     f.event("a", date(2017, 1, 1))
     figure = charts.build_figure(Event.objects.all(), uirevision="FR-RU||")
     xaxis = figure["layout"]["xaxis"]
-    buttons = xaxis["rangeselector"]["buttons"]
-    assert [(b.get("count"), b.get("step")) for b in buttons] == [(1, "year"), (5, "year"), (None, "all")]
-    assert xaxis["rangeslider"]["visible"] is True
+    assert figure["layout"]["meta"]["full_range"] == xaxis["range"]
     assert figure["layout"]["uirevision"] == xaxis["uirevision"] == "FR-RU||"
     assert figure["layout"]["yaxis2"]["domain"][1] < figure["layout"]["yaxis"]["domain"][0]
 
@@ -246,7 +287,7 @@ def test_no_events_still_draws_and_says_so():
                                  view=(date(2016, 1, 1), date(2016, 12, 31)))
     assert traces(figure, "events") == []
     assert any("No events match" in a["text"] for a in figure["layout"]["annotations"])
-    assert traces(figure, "office")[0]["text"] == ["Hollande"]
+    assert [name for _y, name in bar_names(figure)] == ["Hollande"]
     assert_valid_plotly(figure)
 
 

@@ -112,11 +112,13 @@ def test_the_french_chart_speaks_french(client, dataset):
     response = client.get("/fr/")
     figure = figure_of(response)
     layout = figure["layout"]
-    assert [b["label"] for b in layout["xaxis"]["rangeselector"]["buttons"]] == ["1 an", "5 ans", "Tout"]
+    buttons = re.findall(r'<button type="button" data-range="[^"]+" disabled>([^<]+)</button>', response.text)
+    assert buttons == ["1 an", "5 ans", "Tout"]
+    assert 'aria-label="Légende"' in response.text and "Déclaration</li>" in response.text
     assert "Température des relations" in layout["annotations"][0]["text"]
     lanes = layout["yaxis"]["ticktext"]
     assert "Déclaration" in lanes and "Rencontre" in lanes and "Différends" in lanes
-    dispute_labels = [t["text"][0].strip() for t in figure["data"] if t.get("meta") == "dispute-label"]
+    dispute_labels = [text.strip() for t in figure["data"] if t.get("meta") == "bar-labels" for text in t["text"]]
     assert any(label.startswith("Syrie et Alep") for label in dispute_labels)
     assert "depuis le 7 mai 2012" in json.dumps(figure, ensure_ascii=False)  # Putin's term
     hovers = [h for t in figure["data"] if t.get("meta") in ("events", "events-cancelled") for h in t["hovertext"]]

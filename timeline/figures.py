@@ -1,7 +1,7 @@
 """The timeline figure for a filter, and for the window a reader has zoomed to.
 
-One path (ARCHITECTURE.md): TimelineFilter → selectors → charts.build_figure → template or
-JSON. This module decides, through marks.py, which events are drawn one by one and which
+One path (docs/architecture.md): TimelineFilter → selectors → charts.build_figure →
+chart_svg (the static first paint) → template or JSON. This module decides, through marks.py, which events are drawn one by one and which
 are counted, and caches the answer per data version (caching.py): the figure is the
 expensive part of every dashboard, embed and htmx request.
 """
@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 
-from . import charts, marks, selectors
+from . import chart_svg, charts, marks, selectors
 from .caching import cached
+from .chart_style import SYMBOL_PATHS
 
 # What django.utils.html.json_script escapes: the JSON cannot end its <script> element.
 JSON_SCRIPT_ESCAPES = [(">", "\\u003E"), ("<", "\\u003C"), ("&", "\\u0026")]
@@ -24,6 +25,8 @@ class Timeline:
     figure_json: str  # the Plotly figure as JSON text
     description: str  # the chart's text alternative
     totals: marks.Totals
+    static_svg: str = ""  # the figure drawn at first paint (chart_svg.py), HTML
+    legend: tuple = ()  # the HTML legend's entries (charts.legend)
 
     @property
     def has_counts(self):
@@ -153,5 +156,19 @@ def build_timeline(form, window=None):
         [], overview.terms, overview.disputes, countries=overview.countries, view=view,
         totals=totals, tone_days=overview.tone_days,
     )
+    # The legend is HTML beside the chart: it leaves the figure for the template.
+    legend = tuple(legend_entry(entry) for entry in figure["layout"]["meta"].pop("legend"))
     figure_json = json.dumps(figure, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
-    return Timeline(figure_json, description, totals)
+    title = " – ".join(name for _code, name in overview.countries)
+    static = "" if window else chart_svg.render(figure, title, description)
+    return Timeline(figure_json, description, totals, static, legend)
+
+
+def legend_entry(entry):
+    """A legend entry with the path of its symbol, for the template's small SVG."""
+    hollow = entry["symbol"].endswith("-open")
+    return {
+        **entry,
+        "path": SYMBOL_PATHS[entry["symbol"].removesuffix("-open")],
+        "fill": "none" if hollow else entry["colour"],
+    }

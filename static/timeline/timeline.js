@@ -34,51 +34,91 @@
     return window.innerWidth < NARROW;
   }
 
-  // The server lays the figure out for a desktop. A phone gets smaller type, no legend
-  // (the lanes are labelled by kind, and the help text explains hollow markers), dispute
-  // names written from the left edge and cut to fit, and shorter button labels.
-  // The short labels come translated from the page: data-range-labels="1y|5y|all".
-  function shortRangeLabel(button, gd) {
-    var labels = ((gd && gd.getAttribute("data-range-labels")) || "1y|5y|all").split("|");
-    if (button.step === "all") return labels[2];
-    if (button.step === "year" && button.count === 1) return labels[0];
-    if (button.step === "year" && button.count === 5) return labels[1];
+  // The server lays the figure out for a desktop, with fixed margins (no automargin: Plotly
+  // draws once), and says in layout.meta.narrow what a phone changes: smaller type and
+  // margins, the temperature's short title, the bars' names from the left edge.
+  function adapt(figure, width) {
+    var layout = figure.layout;
+    var narrow = layout.meta && layout.meta.narrow;
+    fitCounts(figure, width);
+    if (!isNarrow() || !narrow) return figure;
+    layout.font = Object.assign({}, layout.font, {size: narrow.font_size});
+    layout.margin = Object.assign({}, narrow.margin);
+    layout.yaxis = Object.assign({}, layout.yaxis, {tickfont: {size: narrow.tick_font_size}, ticklabelstandoff: 3});
+    layout.yaxis2 = Object.assign({}, layout.yaxis2, {tickfont: {size: narrow.tick_font_size}});
+    (layout.annotations || []).forEach(function (a) {
+      if (a.name !== "tone-title") return;
+      a.text = narrow.tone_title;
+      a.font = Object.assign({}, a.font, {size: 10});
+    });
+    var labels = traceNamed(figure.data, names(layout).bar_labels);
+    if (labels) {
+      labels.x = narrow.bar_labels.x.slice();
+      labels.text = narrow.bar_labels.text.slice();
+      labels.textposition = labels.x.map(function () { return "middle right"; });
+    }
+    return figure;
+  }
+
+  // The traces' names (timeline/chart_style.Trace), handed over in layout.meta.
+  function names(layout) {
+    return (layout && layout.meta && layout.meta.trace_names) || {};
+  }
+
+  function traceNamed(data, name) {
+    for (var i = 0; i < data.length; i++) if (data[i].meta === name) return data[i];
     return null;
   }
 
-  function adapt(figure, width, gd) {
-    var layout = figure.layout;
-    fitCounts(figure, width);
-    if (!isNarrow()) return figure;
-    var range = layout.xaxis && layout.xaxis.range;
-    var chars = Math.max(14, Math.floor((width - 110) / 6.2));
-    layout.font = Object.assign({}, layout.font, {size: 11});
-    layout.margin = Object.assign({}, layout.margin, {l: 2, r: 6, t: 40});
-    layout.showlegend = false;
-    layout.yaxis = Object.assign({}, layout.yaxis, {tickfont: {size: 10}, ticklabelstandoff: 3});
-    layout.yaxis2 = Object.assign({}, layout.yaxis2, {tickfont: {size: 10}});
-    if (layout.xaxis && layout.xaxis.rangeselector) {
-      layout.xaxis.rangeselector.font = {size: 11};
-      layout.xaxis.rangeselector.buttons = layout.xaxis.rangeselector.buttons.map(function (b) {
-        return Object.assign({}, b, {label: shortRangeLabel(b, gd) || b.label});
-      });
-    }
-    (layout.annotations || []).forEach(function (a) {
-      if (a.name === "tone-title" && layout.meta && layout.meta.narrow_tone_title) {
-        a.text = layout.meta.narrow_tone_title;
-        a.font = Object.assign({}, a.font, {size: 10});
-      }
+  // The names on the office and dispute bars follow a zoom: each at the visible start of
+  // its bar; a dispute that starts late in the view has its name before the bar (the same
+  // rule as chart_lanes.label_place). Returns a restyle for the labels' trace, or null.
+  var LATE_SHARE = 0.6;
+
+  function placedLabels(trace, range) {
+    if (!trace || !range) return null;
+    var v0 = Date.parse(day(range[0])), v1 = Date.parse(day(range[1]));
+    var narrow = isNarrow();
+    var xs = [], texts = [], positions = [];
+    trace.customdata.forEach(function (bar, i) {
+      var start = Math.max(Date.parse(bar[0]), v0);
+      var text = String(trace.text[i]).trim();
+      var late = !narrow && bar[2] && (start - v0) > (v1 - v0) * LATE_SHARE;
+      if (narrow && bar[2]) start = v0; // a phone: a dispute's name from the left edge
+      xs.push(new Date(start).toISOString().slice(0, 10));
+      texts.push(late ? text + " " : " " + text);
+      positions.push(late ? "middle left" : "middle right");
     });
-    figure.data.forEach(function (trace) {
-      if (trace.meta !== "dispute-label" || !range) return;
-      trace.x = [range[0]];
-      trace.textposition = "middle right";
-      trace.text = trace.text.map(function (t) {
-        t = t.trim();
-        return " " + (t.length > chars ? t.slice(0, chars - 1).trim() + "…" : t);
-      });
-    });
+    return {x: [xs], text: [texts], textposition: [positions]};
+  }
+
+  // A restyle of x makes Plotly forget the axis type it was given and guess again from the
+  // data, where the bars' lengths are numbers: the axis must be said to be dates each time.
+  var KEEP_DATE_AXIS = {"xaxis.type": "date", "xaxis.autorange": false};
+
+  function placeLabels(figure) {
+    var labels = traceNamed(figure.data, names(figure.layout).bar_labels);
+    var placed = placedLabels(labels, figure.layout.xaxis.range);
+    if (placed) Object.keys(placed).forEach(function (key) { labels[key] = placed[key][0]; });
     return figure;
+  }
+
+  // The reader's zoom stays while only kinds, people, tags or words change (the same
+  // uirevision): Plotly keeps zooms made with its own controls, ours are kept here.
+  function keptZoom(gd, layout) {
+    if (!gd._fullLayout || !gd.layout || gd.layout.uirevision !== layout.uirevision) return null;
+    var range = gd._fullLayout.xaxis.range.map(day);
+    var whole = (gd.layout.meta && gd.layout.meta.full_range) || [];
+    return range[0] === whole[0] && range[1] === whole[1] ? null : range;
+  }
+
+  function followLabels(gd) {
+    var data = gd.data || [];
+    var trace = traceNamed(data, names(gd.layout).bar_labels);
+    var update = placedLabels(trace, gd._fullLayout && gd._fullLayout.xaxis.range);
+    var range = {"xaxis.range": gd._fullLayout.xaxis.range.slice()};
+    if (update) return Plotly.update(gd, update, Object.assign(range, KEEP_DATE_AXIS), [data.indexOf(trace)]);
+    return Promise.resolve();
   }
 
   // The server sizes the counts (timeline/marks.py) for a desktop; each must fit the width
@@ -90,10 +130,12 @@
     var range = figure.layout.xaxis && figure.layout.xaxis.range;
     if (!range) return;
     var span = Date.parse(day(range[1])) - Date.parse(day(range[0]));
-    var plotWidth = Math.max(width - 170, 100); // less the lane labels and margins
+    var margin = (isNarrow() && figure.layout.meta && figure.layout.meta.narrow.margin) || figure.layout.margin;
+    var plotWidth = Math.max(width - margin.l - margin.r, 100);
+    var binned = names(figure.layout).binned;
     if (!(span > 0)) return;
     figure.data.forEach(function (trace) {
-      if (trace.meta !== "events-binned") return;
+      if (trace.meta !== binned) return;
       var roomy = true;
       trace.marker.size = trace.marker.size.map(function (size, i) {
         var bin = trace.customdata[i];
@@ -119,19 +161,66 @@
     gd.on("plotly_click", function (data) {
       var point = data && data.points && data.points[0];
       var meta = point && point.data && point.data.meta;
-      if (meta === "events-binned" && point.customdata) { // a count: zoom to its period
-        Plotly.relayout(gd, {"xaxis.range": [point.customdata[0], nextDay(point.customdata[1])]});
+      var traces = names(gd.layout);
+      if (meta === traces.binned && point.customdata) { // a count: zoom to its period
+        zoomTo(gd, [point.customdata[0], nextDay(point.customdata[1])]);
         return;
       }
-      if (!point || typeof point.customdata !== "string") return;
-      if (meta !== "events" && meta !== "events-cancelled") return;
+      if (!point || typeof point.customdata !== "string" || meta !== traces.events) return;
       htmx.ajax("GET", eventUrl(gd, point.customdata), {target: "#" + DETAIL_ID, swap: "innerHTML"});
     });
     gd.on("plotly_relayout", function (change) {
       var moved = Object.keys(change || {}).some(function (key) {
         return key.indexOf("xaxis.range") === 0 || key === "xaxis.autorange";
       });
-      if (moved) scheduleDetail(gd);
+      if (!moved) return;
+      if (wantsDetail(gd)) scheduleDetail(gd);
+      else followLabels(gd);
+    });
+  }
+
+  // ---- Zoom buttons -------------------------------------------------------------------
+  // HTML buttons beside the chart (no Plotly range selector or slider: each costs a draw of
+  // every trace on every zoom): the last 1 or 5 years of the view, all of it, in and out.
+  function zoomTo(gd, range) {
+    var full = gd.layout.meta.full_range;
+    var lo = Date.parse(full[0]), hi = Date.parse(full[1]);
+    var a = Math.max(Date.parse(day(range[0])), lo); // zooming out stops at the whole view
+    var b = Math.min(Date.parse(day(range[1])), hi);
+    range = [new Date(a).toISOString().slice(0, 10), new Date(b).toISOString().slice(0, 10)];
+    var trace = traceNamed(gd.data, names(gd.layout).bar_labels);
+    var labels = placedLabels(trace, range) || {};
+    var layout = Object.assign({"xaxis.range": range}, KEEP_DATE_AXIS);
+    var done = Plotly.update(gd, labels, layout, trace ? [gd.data.indexOf(trace)] : []);
+    scheduleDetail(gd);
+    return done;
+  }
+
+  function rangeFor(gd, button) {
+    var full = gd.layout.meta.full_range;
+    var current = gd._fullLayout.xaxis.range.map(function (v) { return Date.parse(day(v)); });
+    var span = current[1] - current[0], middle = (current[0] + current[1]) / 2;
+    var zoom = button.getAttribute("data-zoom"), years = button.getAttribute("data-range");
+    if (zoom) {
+      var half = zoom === "in" ? span / 4 : span;
+      return [middle - half, middle + half].map(function (t) { return new Date(t).toISOString(); });
+    }
+    if (years === "all") return full.slice();
+    var end = Math.min(current[1], Date.parse(full[1]));
+    var start = new Date(end);
+    start.setUTCFullYear(start.getUTCFullYear() - parseInt(years, 10));
+    return [start.toISOString(), new Date(end).toISOString()];
+  }
+
+  function enableRangeButtons(gd) {
+    document.querySelectorAll(".range-buttons button").forEach(function (button) {
+      button.disabled = false;
+      if (button._timelineBound) return;
+      button._timelineBound = true;
+      button.addEventListener("click", function () {
+        var chart = document.getElementById(CHART_ID);
+        if (chart && chart._fullLayout) zoomTo(chart, rangeFor(chart, button));
+      });
     });
   }
 
@@ -139,7 +228,8 @@
   // With too many events to draw one by one (layout.meta.detail_on_zoom), the server counts
   // them per period (timeline/marks.py); after a zoom or a pan, this asks /chart/ for the
   // visible window, where the events are drawn one by one once few enough are in view.
-  var DETAIL_DELAY = 250; // ms after the reader stops moving
+  // Plotly says plotly_relayout once a drag ends: the delay only merges quick clicks.
+  var DETAIL_DELAY = 80;
 
   function day(value) {
     return String(value).slice(0, 10);
@@ -184,7 +274,7 @@
       .then(function (figure) {
         if (ticket !== gd._detailTicket || !gd._fullLayout) return null; // a newer zoom won
         figure.layout.xaxis.range = gd._fullLayout.xaxis.range.slice(); // stay where the reader is
-        figure = adapt(figure, gd.clientWidth || window.innerWidth);
+        figure = placeLabels(adapt(figure, gd.clientWidth || window.innerWidth));
         return Plotly.react(gd, figure.data, figure.layout, PLOT_CONFIG).then(function () {
           gd.setAttribute("data-window", win.join(".."));
           gd.setAttribute("data-drawn", "true");
@@ -208,10 +298,16 @@
     gd._timelineText = text;
     gd._timelineNarrow = narrow;
     gd.setAttribute("aria-busy", "true");
-    figure = adapt(figure, gd.clientWidth || window.innerWidth, gd);
+    var zoomed = keptZoom(gd, figure.layout);
+    figure = adapt(figure, gd.clientWidth || window.innerWidth);
+    if (zoomed) {
+      figure.layout.xaxis.range = zoomed;
+      placeLabels(figure);
+    }
     gd.removeAttribute("data-window");
     Plotly.react(gd, figure.data, figure.layout, PLOT_CONFIG).then(function () {
       bindClicks(gd);
+      enableRangeButtons(gd);
       gd.removeAttribute("aria-busy");
       gd.setAttribute("data-drawn", "true");
       if (window.performance && performance.mark && !performance.getEntriesByName(READY_MARK).length) {

@@ -32,8 +32,9 @@ def test_the_french_axis_range_buttons_and_lanes_are_french(open_page):
     words = month_words(x_ticks(page))
     assert words & FRENCH_ONLY, words
     assert not words & ENGLISH_ONLY, words
-    buttons = page.locator("#timeline-chart .rangeselector .button text").all_text_contents()
+    buttons = page.locator(".range-buttons button[data-range]").all_text_contents()
     assert buttons == ["1 an", "5 ans", "Tout"]
+    assert page.locator(".range-buttons button[data-zoom=in]").get_attribute("aria-label") == "Zoomer"
     lanes = page.locator("#timeline-chart .yaxislayer-above .ytick text").all_text_contents()
     assert lanes[:3] == ["France", "Russie", "Différends"]
     assert "Température des relations" in " ".join(page.locator("#timeline-chart .annotation").all_text_contents())
@@ -89,11 +90,12 @@ def test_the_embed_code_of_the_french_page_embeds_the_french_timeline(open_page,
     page.screenshot(path=ARTIFACTS / "embed-fr-desktop.png", full_page=True)
 
 
-def test_on_a_phone_the_short_range_labels_are_french(open_page, page):
+def test_on_a_phone_the_range_buttons_are_french_and_fit(open_page, page):
     page.set_viewport_size({"width": 375, "height": 812})
     page = open_page("/fr/")
-    buttons = page.locator("#timeline-chart .rangeselector .button text").all_text_contents()
-    assert buttons == ["1 an", "5 ans", "tout"]
+    buttons = page.locator(".range-buttons button[data-range]")
+    assert buttons.all_text_contents() == ["1 an", "5 ans", "Tout"]
+    assert all(box["x"] + box["width"] <= 375 for box in (b.bounding_box() for b in buttons.all()))
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.screenshot(path=ARTIFACTS / "dashboard-fr-phone-375.png", full_page=True)
     page.screenshot(path=ARTIFACTS / "dashboard-fr-phone-375-first-screen.png")

@@ -1,0 +1,173 @@
+"""The chart's words: hover labels, the names of counted kinds and the text alternative.
+Everything curated goes through chart_style.escape (Plotly renders a subset of HTML)."""
+
+import textwrap
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _, gettext_lazy, ngettext
+
+from .chart_style import MUTED, escape
+from .dates import Precision, format_date, format_span
+from .chart_view import leading_office, terms_in_view, view_window
+from .marks import Totals
+from .models import Event
+from .tone import latest_tone, tone_by_day
+
+
+def wrap(text, width=48):
+    return "<br>".join(escape(line) for line in textwrap.wrap(str(text), width)) or escape(text)
+
+
+class Words:
+    """Translated words and written dates, made once per figure: gettext and date
+    formatting were most of the time of a figure with a thousand events."""
+
+    def __init__(self):
+        self.made = {}
+
+    def __call__(self, key, make):
+        if key not in self.made:
+            self.made[key] = make()
+        return self.made[key]
+
+
+def participants_text(event, words=None):
+    words = words or Words()
+    people = []
+    for participation in event.participations.all():
+        actor = participation.actor
+        if actor is None:
+            continue
+        role = words(("role", participation.role), participation.get_role_display)
+        people.append(f"{actor} ({role})")
+    return ", ".join(people)
+
+
+def precision_note(event):
+    if event.date_precision == Precision.MONTH:
+        return _("date known to the month")
+    if event.date_precision == Precision.YEAR:
+        return _("date known to the year")
+    return ""
+
+
+def event_when(event):
+    when = escape(event.date_display)
+    note = precision_note(event)
+    return when + (f" <i>({escape(note)})</i>" if note else "")
+
+
+def event_hover(event, words=None):
+    words = words or Words()
+    lines = [f"<b>{wrap(event.localized_title)}</b>"]
+    lines.append(words(("when", event.start, event.end, event.date_precision), lambda: event_when(event)))
+    if event.cancelled:
+        lines.append(words("cancelled", lambda: "<b>" + escape(_("Cancelled: did not take place")) + "</b>"))
+    kind = words(("kind", event.kind), lambda: escape(event.get_kind_display().capitalize()))
+    lines.append(kind + (f" · {escape(event.place)}" if event.place else ""))
+    participants = participants_text(event, words)
+    if participants:
+        lines.append(wrap(words("with", lambda: _("With: %(people)s")) % {"people": participants}, 60))
+    disputes = ", ".join(str(d) for d in event.disputes.all())
+    if disputes:
+        lines.append(wrap(words("dispute", lambda: _("Dispute: %(names)s")) % {"names": disputes}, 60))
+    return "<br>".join(lines)  # "Click for details" follows, from the trace's hovertemplate
+
+
+
+def bin_hover(b, spans):
+    """spans: a dict of the bins' written dates, shared by the marks of one figure
+    (formatting a date in the active language is the slow part)."""
+    label = Event.Kind(b.kind).label if b.n == 1 else plural_kind(b.kind)
+    if (b.start, b.end) not in spans:
+        spans[(b.start, b.end)] = escape(format_span(b.start, b.end))
+    lines = [f"<b>{b.n} {escape(label)}</b>", spans[(b.start, b.end)]]
+    if b.cancelled:
+        lines.append(escape(ngettext("%(n)d cancelled", "%(n)d cancelled", b.cancelled) % {"n": b.cancelled}))
+    lines.append("<span style='color:%s'>%s</span>" % (MUTED, escape(_("Click to zoom in and see them"))))
+    return "<br>".join(lines)
+
+
+
+def describe(events, terms, disputes, *, countries=(), view=None, today=None, totals=None, tone_days=None):
+    """The chart's text alternative: what it shows, in a sentence or three.
+    totals and tone_days: the figures of all the filter's events when they are not all
+    in `events` (see selectors.totals and selectors.daily_tone)."""
+    events = list(events)
+    if totals is None:
+        totals = totals_of(events)
+    start, end = view_window(events, view, today, (totals.first, totals.last) if totals.count else None)
+    view_from, view_to = view or (None, None)
+    if totals.count:  # say the events' own period, not the padding around it
+        start = view_from or totals.first
+        end = view_to or totals.last
+    names = " – ".join(name for _code, name in countries)
+    by_kind = ", ".join(
+        f"{n} {Event.Kind(kind).label if n == 1 else plural_kind(kind)}"
+        for kind, n in sorted(totals.by_kind.items(), key=lambda kv: -kv[1])
+    )
+    parts = [
+        _("Timeline of %(names)s relations from %(start)s to %(end)s.")
+        % {"names": names, "start": format_date(start), "end": format_date(end)}
+    ]
+    if totals.count:
+        parts.append(
+            ngettext("%(n)d event", "%(n)d events", totals.count) % {"n": totals.count}
+            + (f" ({by_kind})." if by_kind else ".")
+        )
+        if totals.cancelled:
+            parts.append(ngettext("%(n)d was cancelled.", "%(n)d were cancelled.", totals.cancelled) % {"n": totals.cancelled})
+    else:
+        parts.append(_("No events match these filters."))
+    offices = leading_office(terms)
+    holders = []
+    for code, name in countries:
+        people = [str(t.person) for t in terms_in_view(terms, code, offices.get(code), start, end)]
+        if people:
+            holders.append(_("%(country)s: %(people)s") % {"country": name, "people": ", ".join(dict.fromkeys(people))})
+    if holders:
+        parts.append(_("In office: %(list)s.") % {"list": "; ".join(holders)})
+    shown = [d for d in disputes if d.start <= end and (d.end is None or d.end >= start)]
+    if shown:
+        parts.append(_("Disputes: %(list)s.") % {"list": "; ".join(f"{d} ({d.span_display})" for d in shown)})
+    tone = latest_tone(tone_by_day(events) if tone_days is None else tone_days)
+    if tone is not None:
+        parts.append(
+            _("The relations temperature ends at %(value)s on a scale from −10 (conflict) to +10 (co-operation).")
+            % {"value": ("+" if tone >= 0 else "−") + number_format(abs(tone), 1)}  # "+1,0" in French
+        )
+    parts.append(_("Every event is listed below the chart."))
+    return " ".join(parts)
+
+
+def totals_of(events):
+    """selectors.Totals of a list of events (the selectors count in SQL)."""
+    by_kind = {}
+    for event in events:
+        by_kind[event.kind] = by_kind.get(event.kind, 0) + 1
+    return Totals(
+        count=len(events),
+        by_kind=by_kind,
+        cancelled=sum(e.cancelled for e in events),
+        first=min((e.start for e in events), default=None),
+        last=max((e.end or e.start for e in events), default=None),
+    )
+
+
+PLURAL_KINDS = {
+    Event.Kind.MEETING: gettext_lazy("meetings"),
+    Event.Kind.VISIT: gettext_lazy("visits"),
+    Event.Kind.CALL: gettext_lazy("phone calls"),
+    Event.Kind.SUMMIT: gettext_lazy("summits"),
+    Event.Kind.STATEMENT: gettext_lazy("statements"),
+    Event.Kind.PROTEST: gettext_lazy("protests"),
+    Event.Kind.ELECTION: gettext_lazy("elections"),
+    Event.Kind.CYBER: gettext_lazy("cyber attacks"),
+    Event.Kind.MILITARY: gettext_lazy("military actions"),
+    Event.Kind.SANCTION: gettext_lazy("sanctions"),
+    Event.Kind.AGREEMENT: gettext_lazy("agreements"),
+}
+
+
+def plural_kind(kind):
+    return str(PLURAL_KINDS.get(kind, Event.Kind(kind).label))
