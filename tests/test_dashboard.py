@@ -64,7 +64,7 @@ def test_the_page_has_one_static_script_of_ours_and_no_inline_code(client, datas
         assert "src=" in attrs and body.strip() == ""
     assert len(inline) == 1 and 'performance.mark("timeline:chart-visible")' in inline[0]
     sources = [re.search(r'src="([^"]+)"', a).group(1) for a, _b in scripts if "src=" in a]
-    assert [s.split("/")[-1].split(".")[0] for s in sources] == ["htmx-4", "plotly-basic-4", "timeline"]
+    assert [s.split("/")[-1].split(".")[0] for s in sources] == ["htmx-4", "plotly-timeline-4", "timeline"]
     assert not re.search(r"\son[a-z]+=", response.text)  # no inline handlers
     assert "hx-on" not in response.text
 
