@@ -92,8 +92,8 @@ def cached_database(name, synthetic_events):
     return cached
 
 
-def copy_database(cached, workdir):
-    db = Path(workdir) / "db.sqlite3"
+def copy_database(cached, workdir, name="db.sqlite3"):
+    db = Path(workdir) / name
     shutil.copyfile(cached, db)
     return db
 

@@ -2,12 +2,15 @@
 """`make bench`: the app against its floor, TimelineJS 3 and vis-timeline 8, per size.
 
 For each size (synthetic events of the pair XA-XB, one cached database each):
-1. server.py in a subprocess: in-process timings and query counts, and the floor;
+1. server.py in a subprocess, on its own copy of the database: in-process timings and
+   query counts, and the floor; then the first request after an edit (it writes);
 2. competitors.py: the same events exported for TimelineJS and vis-timeline;
 3. gunicorn (1 worker, DEBUG off) serves the app; Chromium visits the competitors' pages
    (a loopback static server), then /embed/, cold and repeat, then zooms to one month;
-   the worker then serves the dashboard, its htmx partial and the API while its memory
-   is watched.
+   then the browser floor: a page of the static server that draws /embed/'s figure with
+   the same plotly.js file and nothing else, in a div as wide as the app's chart; the
+   worker then serves the dashboard, its htmx partial and the API while its memory is
+   watched.
 Prints a table per section, keeps the raw results in bench/results/ and writes
 bench/README.md (report.py).
 """
@@ -27,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import competitors  # noqa: E402
 import report  # noqa: E402
-from browser import Browser  # noqa: E402
+from browser import VIEWPORT, Browser  # noqa: E402
 from common import (  # noqa: E402
     CACHE, ROOT, SYNTHETIC_PAIR, cached_database, copy_database, free_port, get, production_env,
     start_gunicorn, stop, wait_until_up,
@@ -84,8 +87,11 @@ def measure_size(events, browser, args, workdir):
 
     print("  server (in-process, test Client)…", flush=True)
     server_json = workdir / "server.json"
+    # Its own copy: its edits must not reach what gunicorn serves or the competitors' data.
+    server_db = copy_database(cached, workdir, "server.sqlite3")
     subprocess.run([sys.executable, str(ROOT / "bench" / "server.py"), "--out", str(server_json),
-                    "--budget", str(args.budget)], env=env, cwd=ROOT, check=True)
+                    "--budget", str(args.budget), "--edit-repeats", str(args.edit_repeats)],
+                   env=production_env(server_db), cwd=ROOT, check=True)
     result["server"] = json.loads(server_json.read_text())
 
     pages = exported(cached, env)
@@ -109,6 +115,17 @@ def measure_size(events, browser, args, workdir):
             else:
                 print("  browser: zoom to one month…", flush=True)
                 result["zoom"] = browser.zoom(embed_url, args.timeout)
+            # The floor after the app's visits: its page is made from /embed/'s HTML (a GET
+            # that warms the server's cache) and the width of the app's chart.
+            status, html = get(port, f"/embed/{PAIR_QUERY}", timeout=1200)
+            if status != 200:
+                raise SystemExit(f"GET /embed/{PAIR_QUERY} answered {status}")
+            width = result["app"].get("chart_width_px")
+            floor = competitors.write_floor(pages, html.decode(), width or VIEWPORT["width"])
+            floor["width_from"] = "app's #timeline-chart" if width else "viewport (app not drawn)"
+            print(f"  browser: floor (plotly.js alone, {floor['plotly']}, {floor['width_px']} px)…", flush=True)
+            result["floor"] = browser.visits(f"http://127.0.0.1:{static_port}/floor.html", args.runs, args.timeout)
+            result["floor"]["page"] = floor
             print("  memory: dashboard, htmx partial, API…", flush=True)
             for path, headers in MEMORY_REQUESTS:
                 status, _ = get(port, path + PAIR_QUERY, headers, timeout=1200)
@@ -129,10 +146,12 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="browser runs per page, median taken (3)")
     parser.add_argument("--timeout", type=float, default=60, help="seconds a page may take to draw (60)")
     parser.add_argument("--budget", type=float, default=10, help="seconds of warm requests per endpoint (10)")
+    parser.add_argument("--edit-repeats", type=int, default=3,
+                        help="edits of each kind before a timed /embed/ request, median kept (3)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split()] if args.sizes else (QUICK_SIZES if args.quick else SIZES)
     if args.quick:
-        args.runs, args.budget = 1, 2
+        args.runs, args.budget, args.edit_repeats = 1, 2, 1
 
     if not (ROOT / "staticfiles" / "staticfiles.json").exists():
         raise SystemExit("No collected static files: run `make collectstatic` (make bench does).")
@@ -141,7 +160,8 @@ def main():
     results = {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
-        "settings": {"runs": args.runs, "timeout_s": args.timeout, "budget_s": args.budget, "quick": args.quick},
+        "settings": {"runs": args.runs, "timeout_s": args.timeout, "budget_s": args.budget,
+                     "edit_repeats": args.edit_repeats, "quick": args.quick},
         "sizes": {},
     }
     browser = Browser()

@@ -12,6 +12,7 @@ SLOW_S, as at 100,000 events), each with its queries counted (CaptureQueriesCont
 """
 
 import argparse
+import datetime
 import json
 import statistics
 import sys
@@ -32,7 +33,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from timeline import selectors  # noqa: E402
 from timeline.api import DEFAULT_PAGE_SIZE  # noqa: E402
-from timeline.models import Event  # noqa: E402
+from timeline.models import Country, Event, Source  # noqa: E402
 
 PAIR_QUERY = f"?pair={SYNTHETIC_PAIR}"
 # name, path, headers, rows of the floor (None: all the pair's events)
@@ -118,12 +119,69 @@ def measure(budget):
     return results
 
 
+def other_pair_event():
+    """(a published event of another pair than the bench's, how it was found)."""
+    ours = selectors.between(Event.objects.all(), SYNTHETIC_PAIR.split("-")).values("pk")
+    others = Event.objects.published().exclude(pk__in=ours)
+    event = others.filter(countries__code="FR").filter(countries__code="RU").order_by("pk").first()
+    if event:
+        return event, "France–Russia"
+    a, b = (Country.objects.get_or_create(code=code, defaults={"name": f"Bench country {code}"})[0]
+            for code in ("XC", "XD"))
+    event = Event.objects.create(
+        slug="bench-other-pair-edit", title="Bench meeting of another pair", kind=Event.Kind.MEETING,
+        start=datetime.date(2010, 1, 1), state=Event.State.PUBLISHED,
+    )
+    Source.objects.create(event=event, url="https://news.example/bench-other-pair-edit", publisher="Bench",
+                          title="Bench meeting", published=event.start)
+    event.countries.set([a, b])
+    return event, "made between XC and XD"
+
+
+def edited(event, n, base):
+    event.title = f"{base[:170]} [bench edit {n}]"
+    event.save()
+
+
+def measure_edits(repeats):
+    """The next /embed/ request for the pair after a save of another pair's event, and after
+    a save of one of the pair's events."""
+    client = Client(headers={"Host": "127.0.0.1"})
+    path, headers = f"/embed/{PAIR_QUERY}", {}
+    other, found = other_pair_event()
+    pair_events = selectors.between(Event.objects.published(), SYNTHETIC_PAIR.split("-")).order_by("start", "pk")
+    ours = pair_events[pair_events.count() // 2]
+    bases = {other.pk: other.title, ours.pk: ours.title}
+    runs = {"warm": [], "other_pair": [], "this_pair": []}
+    queries = {"other_pair": [], "this_pair": []}
+    for n in range(repeats):
+        timed(client, path, headers)  # warm, whatever came before
+        runs["warm"].append(timed(client, path, headers)[0])
+        for key, event in (("other_pair", other), ("this_pair", ours)):
+            edited(event, n, bases[event.pk])
+            elapsed, _, count = counted(client, path, headers)
+            runs[key].append(elapsed)
+            queries[key].append(count)
+    result = {"path": path, "repeats": repeats, "other_event": f"{other.slug} ({found})", "this_event": ours.slug}
+    for key, values in runs.items():
+        result[f"{key}_s"] = statistics.median(values)
+        result[f"{key}_runs_s"] = values
+    for key, counts in queries.items():
+        result[f"{key}_queries"] = max(counts)
+    print(f"  after an edit  warm {result['warm_s'] * 1000:8.1f} ms  other pair {result['other_pair_s'] * 1000:8.1f} ms  "
+          f"this pair {result['this_pair_s'] * 1000:8.1f} ms", flush=True)
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", required=True, help="where to write the JSON results")
     parser.add_argument("--budget", type=float, default=10.0, help="seconds of warm requests per endpoint")
+    parser.add_argument("--edit-repeats", type=int, default=3, help="edits of each kind timed, median kept (3)")
     args = parser.parse_args()
-    Path(args.out).write_text(json.dumps(measure(args.budget), indent=1))
+    results = measure(args.budget)
+    results["edits"] = measure_edits(args.edit_repeats)  # last: it writes to the database
+    Path(args.out).write_text(json.dumps(results, indent=1))
 
 
 if __name__ == "__main__":
