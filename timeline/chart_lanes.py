@@ -86,41 +86,50 @@ def short_name(person):
     return str(person).split()[-1] if person else ""
 
 
+def lane_bars(name, labels, width, marker, hovertext, **extra):
+    """One horizontal bar trace for the bars whose names `labels` hold (their days and lane)."""
+    if not labels:
+        return []
+    return [{
+        "type": "bar",
+        "orientation": "h",
+        "name": name,
+        "showlegend": False,
+        "base": [iso(label.start) for label in labels],
+        "x": [duration_ms(label.start, label.end) for label in labels],
+        "y": [label.y for label in labels],
+        "width": width,
+        "marker": marker,
+        "hovertemplate": "%{hovertext}<extra></extra>",
+        "hovertext": hovertext,
+        "meta": name,
+        **extra,
+    }]
+
+
 def office_lanes(terms, countries, view, lanes):
-    """One bar per office term of each country's leading office, one lane per country."""
+    """One bar per office term of each country's leading office, one lane per country:
+    (traces, the bars' names)."""
     view_start, view_end = view
     offices = leading_office(terms)
-    bars, labels = [], []
+    shown, colours, labels = [], [], []
     for index, (code, name) in enumerate(countries):
         lane_terms = terms_in_view(terms, code, offices.get(code), view_start, view_end)
         if not lane_terms:
             continue
         y = lanes.add(name, "office")
-        colour = COUNTRY_COLOURS[index % len(COUNTRY_COLOURS)]
         for term in lane_terms:
             start, end = max(term.start, view_start), min(term.end or view_end, view_end)
-            bars.append((start, end, y, colour, term))
+            shown.append(term)
+            colours.append(COUNTRY_COLOURS[index % len(COUNTRY_COLOURS)])
             labels.append(BarLabel(start, end, y, short_name(term.person), INK, False))
     lanes.gap()
-    if not bars:
-        return [], labels
-    return [{
-        "type": "bar",
-        "orientation": "h",
-        "name": Trace.OFFICE,
-        "showlegend": False,
-        "base": [iso(start) for start, *_rest in bars],
-        "x": [duration_ms(start, end) for start, end, *_rest in bars],
-        "y": [y for _s, _e, y, *_rest in bars],
-        "width": 0.8,
-        "marker": {"color": [colour for *_rest, colour, _t in bars], "line": {"color": WHITE, "width": 2}},
-        "hovertemplate": "%{hovertext}<extra></extra>",
-        "hovertext": [
-            f"<b>{escape(t.person)}</b><br>{escape(t.office)}<br>{escape(format_span(t.start, t.end, open_end=True))}"
-            for *_rest, t in bars
-        ],
-        "meta": Trace.OFFICE,
-    }], labels
+    hovertext = [
+        f"<b>{escape(t.person)}</b><br>{escape(t.office)}<br>{escape(format_span(t.start, t.end, open_end=True))}"
+        for t in shown
+    ]
+    marker = {"color": colours, "line": {"color": WHITE, "width": 2}}
+    return lane_bars(Trace.OFFICE, labels, 0.8, marker, hovertext), labels
 
 
 def dispute_hover(dispute):
@@ -133,34 +142,20 @@ def dispute_hover(dispute):
 
 
 def dispute_lanes(disputes, view, lanes):
-    """One lane per dispute in view; an ongoing one runs to the end of the view."""
+    """One lane per dispute in view; an ongoing one runs to the end of the view:
+    (traces, the bars' names)."""
     view_start, view_end = view
     shown = [d for d in disputes if d.start <= view_end and not (d.end and d.end < view_start)]
-    bars, labels = [], []
+    labels = []
     for dispute in shown:
         y = lanes.add(str(dispute), "dispute")
         start, end = max(dispute.start, view_start), min(dispute.end or view_end, view_end)
-        bars.append((start, end, y, dispute))
         text = str(dispute) + (" " + _("(ongoing)") if dispute.end is None else "")
         labels.append(BarLabel(start, end, y, text, DISPUTE_INK, True))
     lanes.gap()
-    if not bars:
-        return [], labels
-    return [{
-        "type": "bar",
-        "orientation": "h",
-        "name": Trace.DISPUTE,
-        "showlegend": False,
-        "base": [iso(start) for start, *_rest in bars],
-        "x": [duration_ms(start, end) for start, end, *_rest in bars],
-        "y": [y for _s, _e, y, _d in bars],
-        "width": 0.7,
-        "marker": {"color": DISPUTE_FILL, "line": {"color": DISPUTE_LINE, "width": 1}},
-        "hovertemplate": "%{hovertext}<extra></extra>",
-        "hovertext": [dispute_hover(d) for *_rest, d in bars],
-        "customdata": [d.slug for *_rest, d in bars],
-        "meta": Trace.DISPUTE,
-    }], labels
+    marker = {"color": DISPUTE_FILL, "line": {"color": DISPUTE_LINE, "width": 1}}
+    hovertext = [dispute_hover(d) for d in shown]
+    return lane_bars(Trace.DISPUTE, labels, 0.7, marker, hovertext, customdata=[d.slug for d in shown]), labels
 
 
 def label_place(label, view, narrow=False):
