@@ -60,7 +60,9 @@ def sources_count(form):
     """How many sources the filter's events cite (for the embed's credit line)."""
     events = selectors.matching_events(form.cleaned_data)
     return cached(
-        ["sources", filter_key(form)], lambda: Source.objects.filter(event__in=events).count()
+        ["sources", filter_key(form)],
+        lambda: Source.objects.filter(event__in=events).count(),
+        codes=form.pair_codes,
     )
 
 

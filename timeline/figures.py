@@ -2,7 +2,7 @@
 
 One path (docs/architecture.md): TimelineFilter → selectors → charts.build_figure →
 chart_svg (the static first paint) → template or JSON. This module decides, through marks.py, which events are drawn one by one and which
-are counted, and caches the answer per data version (caching.py): the figure is the
+are counted, and caches the answer per data version of the pair (caching.py): the figure is the
 expensive part of every dashboard, embed and htmx request.
 """
 
@@ -55,7 +55,7 @@ def filter_key(form):
 def timeline_for(form, window=None):
     """The Timeline of a valid TimelineFilter; window: (first, last) day zoomed to, or None."""
     key = ["timeline", filter_key(form), window]  # cached() adds the language
-    return cached(key, lambda: build_timeline(form, window))
+    return cached(key, lambda: build_timeline(form, window), codes=form.pair_codes)
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class Overview:
 
 
 def overview_for(form):
-    return cached(["overview", filter_key(form)], lambda: build_overview(form))
+    return cached(["overview", filter_key(form)], lambda: build_overview(form), codes=form.pair_codes)
 
 
 def build_overview(form):

@@ -597,12 +597,16 @@ class Source(models.Model):
 
 
 class DataVersion(models.Model):
-    """One row whose token changes whenever the timeline's data does (see timeline/caching.py).
+    """A token that changes whenever the data it covers does (see timeline/caching.py).
 
-    Cached figures are keyed by the token. It lives in the database rather than the cache
-    so that every worker sees a change at once, even with per-process memory caches.
+    One row per scope: "*" for everything (countries' names, people, tags, bulk writes…) and
+    one per country code for the events, disputes and office terms of that country. Cached
+    figures are keyed by the tokens of what they show, so that an edit to France–Russia
+    leaves the cache of other pairs alone. The tokens live in the database rather than the
+    cache so that every worker sees a change at once, even with per-process memory caches.
     """
 
+    scope = models.CharField(max_length=8, unique=True)
     token = models.CharField(max_length=32)
 
     class Meta:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext, gettext_lazy as _, gettext_noop, p
 from .caching import cached
 from .dates import format_date
 from .models import Country, Dispute, Event, Participation, Person, Tag
-from .selectors import pairs_with_events
+from .selectors import between, pairs_with_events
 from .translation import ORIGINAL_LANGUAGE, content_language
 
 DEFAULT_PAIR = "FR-RU"
@@ -93,6 +93,16 @@ def date_field(param, label):
     )
 
 
+def offered_choices(field, pair):
+    """[(slug, label)] of a person or tag field: those of the pair's published events."""
+    links = {"person": Participation.objects, "tag": Event.tags.through.objects}
+    name = "person" if field.queryset.model is Person else "tag"
+    pair_events = between(Event.objects.published(), pair.split("-")).values("pk")
+    used = links[name].filter(**{name: OuterRef("pk"), "event__in": pair_events})
+    empty = [("", str(field.empty_label))] if getattr(field, "empty_label", None) is not None else []
+    return empty + [(obj.slug, str(field.label_from_instance(obj))) for obj in field.queryset.filter(Exists(used))]
+
+
 class TimelineFilter(forms.Form):
     """The filters of the URL contract. All optional: an empty form means FR–RU, all time."""
 
@@ -145,14 +155,20 @@ class TimelineFilter(forms.Form):
         default = dict(choices).get(DEFAULT_PAIR) or self.pair_labels.get(DEFAULT_PAIR) or _("France – Russia")
         choices = [(DEFAULT_PAIR, default)] + [c for c in choices if c[0] != DEFAULT_PAIR]
         self.fields["pair"].widget.choices = choices
-        # The people and tags on offer join every published event: listed once per data
-        # version (validation still asks the database, for the one value given).
+        # The people and tags on offer are those of the pair's published events, listed
+        # once per data version of the pair; validation still accepts anyone with a
+        # published event, and asks the database for the one value given.
+        pair = normalise_pair((data or {}).get("pair")) or DEFAULT_PAIR
         for name in ("person", "tag"):
             field = self.fields[name]
-            field.widget.choices = cached(
-                [f"{name}-choices"],
-                lambda field=field: [(str(value), str(label)) for value, label in field.choices],
+            choices = cached(
+                [f"{name}-choices", pair], lambda field=field: offered_choices(field, pair), codes=pair.split("-")
             )
+            # A value asked for from another pair stays shown as chosen.
+            chosen = set(data.getlist(name) if hasattr(data, "getlist") else []) - {v for v, _l in choices}
+            if chosen:
+                choices = choices + [(o.slug, str(o)) for o in field.queryset.filter(slug__in=chosen)]
+            field.widget.choices = choices
 
     def clean_pair(self):
         raw = self.cleaned_data.get("pair")

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Count, DateField, Max, Min, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce, Trunc
 
-from .caching import cached
+from .caching import EVERY, cached, cached_many
 from .marks import Totals
 from .models import Country, Dispute, Event, OfficeTerm, Participation
 
@@ -25,13 +25,29 @@ class Pair:
 
 def pairs_with_events():
     """The pairs of countries that have published events (see `between`), most first.
-    Every filter form asks; the answer changes only with the data, so it is cached."""
-    return cached(["pairs"], count_pairs)
+    Every filter form asks; the answer changes with any country's data, so it is cached
+    whole, and rebuilt from each country's pairs, cached under that country's token: an
+    edit recounts the pairs of the countries it touched, not all of them."""
+    return cached(["pairs"], count_pairs, codes=EVERY)
 
 
 def count_pairs():
-    """Every pair with its number of published events, counted by the database: each event
-    once per pair, whether it involves both countries or belongs to a dispute between them."""
+    codes = dict(Country.objects.values_list("pk", "code"))
+    asked = {pk: (["pairs-of", pk], [code]) for pk, code in codes.items()}
+    rows = [row for piece in cached_many(asked, count_pairs_of).values() for row in piece]
+    country = {c.pk: c for c in Country.objects.filter(pk__in={pk for a, b, _n in rows for pk in (a, b)})}
+    pairs = []
+    for a, b, n in rows:
+        first, second = sorted((country[a], country[b]), key=lambda c: c.code)
+        pairs.append(Pair(f"{first.code}-{second.code}", f"{first.name} – {second.name}", n))
+    return sorted(pairs, key=lambda p: (-p.events, p.label))
+
+
+def count_pairs_of(country_pk):
+    """[(country_pk, other_pk, published events)] for the pairs of one country with the
+    countries of a greater pk, counted by the database: each event once per pair, whether
+    it involves both countries or belongs to a dispute between them. Any change to such an
+    event touches both countries, so this country's token covers the count."""
     event, countries = Event._meta.db_table, Event.countries.through._meta.db_table
     in_dispute, parties = Event.disputes.through._meta.db_table, Dispute.parties.through._meta.db_table
     sql = f"""
@@ -39,24 +55,20 @@ def count_pairs():
             SELECT one.event_id, one.country_id AS a, other.country_id AS b
             FROM {countries} one JOIN {countries} other
               ON other.event_id = one.event_id AND one.country_id < other.country_id
+            WHERE one.country_id = %s
             UNION
             SELECT d.event_id, one.country_id, other.country_id
             FROM {in_dispute} d
               JOIN {parties} one ON one.dispute_id = d.dispute_id
               JOIN {parties} other ON other.dispute_id = d.dispute_id AND one.country_id < other.country_id
+            WHERE one.country_id = %s
         ) pairs JOIN {event} e ON e.id = pairs.event_id
         WHERE e.state = %s
         GROUP BY pairs.a, pairs.b
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [Event.State.PUBLISHED])
-        rows = cursor.fetchall()
-    country = {c.pk: c for c in Country.objects.filter(pk__in={pk for a, b, _n in rows for pk in (a, b)})}
-    pairs = []
-    for a, b, n in rows:
-        first, second = sorted((country[a], country[b]), key=lambda c: c.code)
-        pairs.append(Pair(f"{first.code}-{second.code}", f"{first.name} – {second.name}", n))
-    return sorted(pairs, key=lambda p: (-p.events, p.label))
+        cursor.execute(sql, [country_pk, country_pk, Event.State.PUBLISHED])
+        return cursor.fetchall()
 
 
 def between(events, codes):

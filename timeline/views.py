@@ -54,6 +54,7 @@ def dashboard_context(request, form):
     ids = cached(
         ["list-page", filter_key(form), number],
         lambda: list(in_order.values_list("pk", flat=True)[max(page.start_index() - 1, 0) : page.end_index()]),
+        codes=form.pair_codes,
     )
     page.object_list = selectors.events_by_id(ids)
     return {
