@@ -44,8 +44,11 @@ def test_many_events_are_counted_in_at_most_5000_marks(client):
     assert counted(figure) == 6000  # every event is in exactly one count
     assert 0 < binned_marks(figure) <= 5000
     assert figure["layout"]["meta"]["detail_on_zoom"] is True
-    hover = traces(figure, "events-binned")[0]["hovertext"][0]
-    assert "Click to zoom in" in hover
+    binned = traces(figure, "events-binned")[0]
+    assert re.match(r"<b>\d+ \w+</b><br>", binned["hovertext"][0])
+    # What a click does is said once, in the template, not in each of the marks' texts.
+    assert "Click to zoom in" in binned["hovertemplate"]
+    assert not any("Click" in text for text in binned["hovertext"])
 
 
 def test_a_few_events_are_drawn_one_by_one(client):
@@ -70,6 +73,18 @@ def test_a_zoomed_window_gets_its_events_one_by_one_and_counts_outside(client, m
     assert figure["layout"]["meta"]["window"] == ["2010-03-01", "2010-03-31"]
     # The whole view, by contrast, counts them all.
     assert counted(figure_of(client.get("/"))) == 600
+
+
+def test_a_window_draws_the_events_that_started_before_it_and_last_into_it(client, monkeypatch):
+    monkeypatch.setattr(marks, "EVENT_MARKS_MAX", 100)
+    f.many_events(600)  # 2010–2011: counted in the whole view
+    ongoing = f.event("Long talks", date(2010, 2, 20), end=date(2010, 3, 2))
+    ended = f.event("Earlier talks", date(2010, 2, 10), end=date(2010, 2, 28))
+    other_pair = f.event("Kyiv talks", date(2010, 2, 20), end=date(2010, 3, 5), countries=("DE", "UA"))
+    drawn = drawn_slugs(client.get("/chart/?window_from=2010-03-01&window_to=2010-03-31").json())
+    assert ongoing.slug in drawn
+    assert ended.slug not in drawn and other_pair.slug not in drawn
+    assert len(drawn) == 25 + 1
 
 
 def bin_days(figure, within=None):

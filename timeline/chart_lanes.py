@@ -22,13 +22,12 @@ from .chart_style import (
     INK,
     KIND_ORDER,
     KIND_STYLE,
-    MUTED,
     TONE_SCALE,
     WHITE,
     Trace,
     escape,
 )
-from .chart_text import Words, bin_hover, event_hover, wrap
+from .chart_text import Words, bin_hover, event_hover, hint, wrap
 from .chart_view import duration_ms, inclusive_end, iso, leading_office, midpoint, terms_in_view
 from .dates import format_span
 from .models import TONE_MAX, TONE_MIN, Event
@@ -252,7 +251,7 @@ def event_marks(events, kind_y, words=None):
         return []
     words = words or Words()
     offsets = dodge(events)
-    click = "<span style='color:%s'>%s</span>" % (MUTED, escape(_("Click for details")))
+    click = hint(_("Click for details"))
     colours = [KIND_STYLE[e.kind][0] for e in events]
     return [{
         "type": "scatter",
@@ -298,7 +297,7 @@ def binned_marks(bins, kind_y):
         "x": [iso(midpoint(b.start, b.end)) for b in bins],
         "y": [kind_y[b.kind] for b in bins],
         "customdata": [[iso(b.start), iso(b.end)] for b in bins],
-        "hovertemplate": "%{hovertext}<extra></extra>",
+        "hovertemplate": "%{hovertext}<br>" + hint(_("Click to zoom in and see them")) + "<extra></extra>",
         "hovertext": [bin_hover(b, spans) for b in bins],
         "hoverlabel": {"bordercolor": colours},
         "marker": {

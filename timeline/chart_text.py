@@ -75,6 +75,11 @@ def event_hover(event, words=None):
 
 
 
+def hint(text):
+    """A grey line under a hover: what a click does."""
+    return "<span style='color:%s'>%s</span>" % (MUTED, escape(text))
+
+
 def bin_hover(b, spans):
     """spans: a dict of the bins' written dates, shared by the marks of one figure
     (formatting a date in the active language is the slow part)."""
@@ -84,8 +89,7 @@ def bin_hover(b, spans):
     lines = [f"<b>{b.n} {escape(label)}</b>", spans[(b.start, b.end)]]
     if b.cancelled:
         lines.append(escape(ngettext("%(n)d cancelled", "%(n)d cancelled", b.cancelled) % {"n": b.cancelled}))
-    lines.append("<span style='color:%s'>%s</span>" % (MUTED, escape(_("Click to zoom in and see them"))))
-    return "<br>".join(lines)
+    return "<br>".join(lines)  # "Click to zoom in" follows, once, from the trace's hovertemplate
 
 
 

@@ -104,9 +104,9 @@ def build_overview(form):
     )
 
 
-def window_marks(events, window, overview):
+def window_marks(filters, window, overview):
     """(events drawn one by one, counts) for a zoomed window of a filter's events."""
-    inside = events.filter(selectors.touching(window))
+    inside = selectors.matching_events(filters, window)
     # Outside the window, the overview's counts: the slider and a pan still show where
     # events are (those that straddle the window's edges are left to the window's own).
     outside = [b for b in overview.bins if b.end < window[0] or b.start > window[1]]
@@ -125,7 +125,7 @@ def build_timeline(form, window=None):
     totals = overview.totals
     events = selectors.matching_events(filters)
     if window:
-        one_by_one, bins = window_marks(events, window, overview)
+        one_by_one, bins = window_marks(filters, window, overview)
     elif marks.drawn_one_by_one(totals.count):
         one_by_one, bins = list(selectors.with_hover(events).order_by("start", "pk")), []
     else:

@@ -429,7 +429,12 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         permissions = [("publish_event", "Can publish and unpublish events")]
-        indexes = [models.Index(fields=["state", "start"]), models.Index(fields=["kind"])]
+        # (state, end): a zoomed window reads the events that started before it and last into it.
+        indexes = [
+            models.Index(fields=["state", "start"]),
+            models.Index(fields=["state", "end"]),
+            models.Index(fields=["kind"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),

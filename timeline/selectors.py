@@ -8,7 +8,7 @@ fixed number of queries, whatever the number of events.
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, DateField, Max, Min, Prefetch, Q, Sum
+from django.db.models import Count, DateField, Exists, Max, Min, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce, Trunc
 
 from .caching import EVERY, cached, cached_many
@@ -75,16 +75,35 @@ def between(events, codes):
     """Events of the relations between two countries: those involving both, and those
     that are part of a dispute between them (a French election hacked from Russia, Russia
     annexing Crimea while France and Russia are at odds over it)."""
-    a, b = codes
     # One IN list, of the pair's events only: the database builds it from the indexes of the
     # link tables and then reads just those events (1 ms for France–Russia among 100,000
     # events of another pair, where an EXISTS per event reads every event).
-    both = Event.countries.through.objects.filter(
-        country__code=a, event__countries__code=b
-    ).values("event_id")
+    both, in_dispute = pair_links(codes)
+    return events.filter(pk__in=both.values("event_id").union(in_dispute.values("event_id")))
+
+
+def of_pair(codes):
+    """The condition of `between`, checked event by event: faster when few events are read
+    anyway (a zoomed window), where the IN list would be built whole."""
+    both, in_dispute = pair_links(codes)
+    return Exists(both.filter(event=OuterRef("pk"))) | Exists(in_dispute.filter(event=OuterRef("pk")))
+
+
+def pair_links(codes):
+    """(links of events to both countries, links of events to disputes between them)."""
+    a, b = codes
+    both = Event.countries.through.objects.filter(country__code=a, event__countries__code=b)
     disputes = Dispute.objects.filter(parties__code=a).filter(parties__code=b).values("pk")
-    in_dispute = Event.disputes.through.objects.filter(dispute__in=disputes).values("event_id")
-    return events.filter(pk__in=both.union(in_dispute))
+    return both, Event.disputes.through.objects.filter(dispute__in=disputes)
+
+
+def in_window(events, window):
+    """The events touching a window (first day, last day), read through the start index:
+    those starting in it, and those that started before and last into it (one OR of both
+    reads every earlier event: 160 ms instead of 70 at 100,000 events)."""
+    starting = events.filter(start__range=window).values("pk")
+    ongoing = events.filter(start__lt=window[0], end__gte=window[0]).values("pk")
+    return Event.objects.filter(pk__in=starting.union(ongoing))
 
 
 def with_hover(queryset):
@@ -115,11 +134,14 @@ def events_by_id(ids):
     return list(with_hover(Event.objects.published().filter(pk__in=ids)).order_by("start", "pk"))
 
 
-def matching_events(filters=None):
-    """The bare queryset of `published_events`, for counting and aggregating."""
+def matching_events(filters=None, window=None):
+    """The bare queryset of `published_events`, for counting and aggregating; with a
+    window (first day, last day), only the events touching it."""
     events = Event.objects.published()
     filters = filters or {}
-    if filters.get("pair"):
+    if filters.get("pair") and window:
+        events = events.filter(of_pair(filters["pair"].split("-")))
+    elif filters.get("pair"):
         events = between(events, filters["pair"].split("-"))
     if filters.get("from"):
         # An event overlapping the start of the window counts (a summit 31 Dec – 1 Jan).
@@ -146,7 +168,7 @@ def matching_events(filters=None):
             Q(title__icontains=q) | Q(summary__icontains=q) | Q(quote__icontains=q)
             | Q(place__name__icontains=q)
         )
-    return events
+    return in_window(events, window) if window else events
 
 
 # ---- Aggregates: what the chart draws when there are too many events to draw one by one.
@@ -168,12 +190,6 @@ def totals(events):
         first=min((r["first"] for r in rows), default=None),
         last=max((r["last"] for r in rows), default=None),
     )
-
-
-def touching(window):
-    """The condition for an event that touches the window (first day, last day)."""
-    start, end = window
-    return Q(start__lte=end) & (Q(start__gte=start) | Q(end__gte=start))
 
 
 # Bin starts computed by SQLite itself: Django's Trunc on SQLite calls a Python function for
