@@ -1,6 +1,6 @@
 """Public pages: the dashboard and the event page.
 
-One path for data (see ARCHITECTURE.md): GET parameters -> query.TimelineFilter ->
+One path for data (see docs/architecture.md): GET parameters -> query.TimelineFilter ->
 selectors -> charts.build_figure -> one template per page, whose partials htmx swaps in.
 
 Public pages and data are compressed (`gzip_page`: the figure's JSON shrinks about 8×);
