@@ -7,6 +7,7 @@ valid; nothing is silently ignored.
 """
 
 from django import forms
+from django.core.validators import slug_re
 from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 from django.utils.functional import lazy
@@ -164,8 +165,10 @@ class TimelineFilter(forms.Form):
             choices = cached(
                 [f"{name}-choices", pair], lambda field=field: offered_choices(field, pair), codes=pair.split("-")
             )
-            # A value asked for from another pair stays shown as chosen.
-            chosen = set(data.getlist(name) if hasattr(data, "getlist") else []) - {v for v, _l in choices}
+            # A value asked for from another pair stays shown as chosen (a value that is no
+            # slug is left to validation, which names the parameter).
+            asked = data.getlist(name) if hasattr(data, "getlist") else []
+            chosen = {v for v in asked if slug_re.match(v)} - {v for v, _l in choices}
             if chosen:
                 choices = choices + [(o.slug, str(o)) for o in field.queryset.filter(slug__in=chosen)]
             field.widget.choices = choices
