@@ -309,11 +309,11 @@ def test_a_cached_answer_is_kept_per_language(db):
     from timeline.caching import cached
 
     with translation.override("fr"):
-        assert cached(["figure", "FR-RU"], lambda: "en français") == "en français"
+        assert cached(["figure", "FR-RU"], lambda: "en français", codes=["FR", "RU"]) == "en français"
     with translation.override("en"):
-        assert cached(["figure", "FR-RU"], lambda: "in English") == "in English"
+        assert cached(["figure", "FR-RU"], lambda: "in English", codes=["FR", "RU"]) == "in English"
     with translation.override("fr"):
-        assert cached(["figure", "FR-RU"], lambda: "rebuilt") == "en français"
+        assert cached(["figure", "FR-RU"], lambda: "rebuilt", codes=["FR", "RU"]) == "en français"
 
 
 def test_the_chart_description_writes_the_temperature_as_each_language_does(client, dataset):

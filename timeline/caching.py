@@ -86,8 +86,9 @@ def cache_key(parts, codes):
     return f"timeline:{data_version(codes)}:{digest}"
 
 
-def cached(parts, build, codes=()):
-    """build() once per data version of `codes`, language and `parts`."""
+def cached(parts, build, *, codes):
+    """build() once per data version of `codes`, language and `parts`. `codes` has no
+    default: an answer keyed by too few tokens would outlive the edits it shows."""
     key = cache_key(parts, codes)
     value = cache.get(key)
     if value is None:

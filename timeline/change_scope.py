@@ -51,14 +51,14 @@ def is_timeline_data(model):
 
 
 def link_codes(sender, instance, reverse, pk_set):
-    """The countries of the rows an m2m change links, as they are now; None for a link
-    that is not the timeline's, ALL for one every timeline shows."""
+    """The countries of the rows an m2m change links, as they are now; ALL for a link
+    every timeline shows."""
     if sender in EVENT_LINKS:
         codes, related = event_codes, "events"
     elif sender is Dispute.parties.through:
         codes, related = dispute_codes, "disputes"
     else:
-        return ALL if is_timeline_data(sender) else None
+        return ALL
     if not reverse:
         return codes([instance.pk])
     # From the other side (a country's events, a tag's…): pk_set is None for clear().

@@ -20,8 +20,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from . import selectors
-from .caching import cached
-from .figures import filter_key
+from .figures import cached_for
 from .models import Source
 from .query import TimelineFilter
 from .views import dashboard_context, wants_partial
@@ -59,11 +58,7 @@ def iframe_html(src, width, height, title):
 def sources_count(form):
     """How many sources the filter's events cite (for the embed's credit line)."""
     events = selectors.matching_events(form.cleaned_data)
-    return cached(
-        ["sources", filter_key(form)],
-        lambda: Source.objects.filter(event__in=events).count(),
-        codes=form.pair_codes,
-    )
+    return cached_for(form, "sources", lambda: Source.objects.filter(event__in=events).count())
 
 
 @require_GET

@@ -52,10 +52,15 @@ def filter_key(form):
     return "&".join(parts)
 
 
+def cached_for(form, name, build, *more):
+    """build() cached per filter (and `more`), language and data version of the form's
+    pair: every answer about a filtered view is keyed this way."""
+    return cached([name, filter_key(form), *more], build, codes=form.pair_codes)
+
+
 def timeline_for(form, window=None):
     """The Timeline of a valid TimelineFilter; window: (first, last) day zoomed to, or None."""
-    key = ["timeline", filter_key(form), window]  # cached() adds the language
-    return cached(key, lambda: build_timeline(form, window), codes=form.pair_codes)
+    return cached_for(form, "timeline", lambda: build_timeline(form, window), window)
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,7 @@ class Overview:
 
 
 def overview_for(form):
-    return cached(["overview", filter_key(form)], lambda: build_overview(form), codes=form.pair_codes)
+    return cached_for(form, "overview", lambda: build_overview(form))
 
 
 def build_overview(form):

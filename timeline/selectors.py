@@ -32,10 +32,9 @@ def pairs_with_events():
 
 
 def count_pairs():
-    codes = dict(Country.objects.values_list("pk", "code"))
-    asked = {pk: (["pairs-of", pk], [code]) for pk, code in codes.items()}
+    country = {c.pk: c for c in Country.objects.all()}
+    asked = {pk: (["pairs-of", pk], [c.code]) for pk, c in country.items()}
     rows = [row for piece in cached_many(asked, count_pairs_of).values() for row in piece]
-    country = {c.pk: c for c in Country.objects.filter(pk__in={pk for a, b, _n in rows for pk in (a, b)})}
     pairs = []
     for a, b, n in rows:
         first, second = sorted((country[a], country[b]), key=lambda c: c.code)

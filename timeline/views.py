@@ -19,8 +19,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from . import selectors
-from .caching import cached
-from .figures import filter_key, timeline_for
+from .figures import cached_for, timeline_for
 from .models import Participation
 from .query import DEFAULT_PAIR, ChartWindow, ListPage, TimelineFilter, normalise_pair
 
@@ -51,10 +50,11 @@ def dashboard_context(request, form):
         return {"form": form, "timeline": None, "page": None, "events": []}
     page = paginator.page(number)
     # Which events are on the page is cached with the figure; their details are read by id.
-    ids = cached(
-        ["list-page", filter_key(form), number],
+    ids = cached_for(
+        form,
+        "list-page",
         lambda: list(in_order.values_list("pk", flat=True)[max(page.start_index() - 1, 0) : page.end_index()]),
-        codes=form.pair_codes,
+        number,
     )
     page.object_list = selectors.events_by_id(ids)
     return {
