@@ -183,8 +183,23 @@ def test_drafts_are_never_shown(client, dataset):
     assert client.get(draft.get_absolute_url(), **HTMX).status_code == 404
 
 
-def test_only_get_is_allowed(client, dataset):
+def test_only_get_and_head_are_allowed(client, dataset):
     assert client.post("/").status_code == 405
+
+
+@pytest.mark.parametrize("path", [
+    "/", "/fr/", "/embed/", "/fr/embed/", "/chart/?window_from=2015-01-01&window_to=2015-12-31",
+    "/oembed/?url=http://testserver/embed/", "/api/events/", "/api/events.csv", "/api/timelinejs.json",
+    "event",
+])
+def test_head_answers_wherever_get_does_with_the_same_headers_and_no_body(client, dataset, path):
+    """Link checkers, unfurlers and uptime monitors ask with HEAD."""
+    if path == "event":
+        path = Event.objects.published().first().get_absolute_url()
+    get, head = client.get(path), client.head(path)
+    assert get.status_code == head.status_code == 200
+    assert head["Content-Type"] == get["Content-Type"]
+    assert head.content == b""
 
 
 def test_the_event_page_has_all_the_details(client, dataset):

@@ -17,7 +17,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import selectors
 from .figures import overview_for
@@ -121,7 +121,7 @@ def place_record(place):
     }
 
 
-@require_GET
+@require_safe
 @gzip_page
 def events_json(request):
     form, events = filtered_events(request)
@@ -189,7 +189,7 @@ def csv_row(record):
     return [neutralise(row[column]) for column in CSV_COLUMNS]
 
 
-@require_GET
+@require_safe
 @gzip_page
 def events_csv(request):
     form, events = filtered_events(request)
@@ -206,7 +206,7 @@ def events_csv(request):
 
 
 
-@require_GET
+@require_safe
 @gzip_page
 def timelinejs_json(request):
     """The filtered events as a TimelineJS 3 document, with disputes and terms as eras."""

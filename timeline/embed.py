@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language_from_path, gettext, override
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import selectors
 from .figures import cached_for
@@ -61,7 +61,7 @@ def sources_count(form):
     return cached_for(form, "sources", lambda: Source.objects.filter(event__in=events).count())
 
 
-@require_GET
+@require_safe
 @gzip_page
 @xframe_options_exempt
 def embed(request):
@@ -96,7 +96,7 @@ def positive_int(value):
     return number if number > 0 else None
 
 
-@require_GET
+@require_safe
 def oembed(request):
     """oEmbed 1.0: a "rich" answer whose html is the iframe of the embed page."""
     fmt = request.GET.get("format", "json")

@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import selectors
 from .figures import cached_for, timeline_for
@@ -81,7 +81,7 @@ def page_urls(request, page):
     }
 
 
-@require_GET
+@require_safe
 @gzip_page
 def dashboard(request):
     form = TimelineFilter(request.GET)
@@ -97,7 +97,7 @@ def dashboard(request):
     return render(request, template, context, status=status)
 
 
-@require_GET
+@require_safe
 @gzip_page
 def chart(request):
     """The figure as JSON for the window the reader zoomed to (timeline.js asks when the
@@ -112,7 +112,7 @@ def chart(request):
     return HttpResponse(timeline.figure_json, content_type="application/json")
 
 
-@require_GET
+@require_safe
 @gzip_page
 def event_detail(request, slug):
     event = selectors.event_with_sources(slug)
