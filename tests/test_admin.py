@@ -491,3 +491,43 @@ def test_it_exports_events_with_their_state_as_csv(client, curator, france):
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == ",".join(columns)
     assert lines[1] == f"{event.slug},Versailles meeting,2017-05-29,FR,published"
+
+
+def add_event_in_admin(client, countries, about=()):
+    add_url = reverse("admin:timeline_event_add")
+    data = {**admin_form_data(client.get(add_url)), **NEW_EVENT}
+    data["countries"] = [str(c.pk) for c in countries]
+    data["about"] = [str(c.pk) for c in about]
+    response = client.post(add_url, data, follow=True)
+    assert response.status_code == 200, errors_in(response)
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_it_warns_when_no_pairs_timeline_shows_a_saved_event(client, curator, france, russia):
+    client.force_login(curator)
+    warned = add_event_in_admin(client, [france])
+    assert any("No pair's timeline shows" in m for m in warned)
+
+
+def test_an_event_about_another_country_is_on_their_pairs_timeline_and_not_warned(client, curator, france, russia):
+    client.force_login(curator)
+    messages = add_event_in_admin(client, [france], about=[russia])
+    assert not any("No pair's timeline shows" in m for m in messages)
+    event = Event.objects.get(title=NEW_EVENT["title"])
+    assert list(event.about.values_list("code", flat=True)) == ["RU"]
+
+
+def test_the_event_list_filters_the_events_no_pairs_timeline_shows(client, editor, france, russia):
+    alone = make_event("France alone")
+    alone.countries.add(france)
+    both = make_event("France and Russia")
+    both.countries.add(france, russia)
+    about = make_event("France about Russia")
+    about.countries.add(france)
+    about.about.add(russia)
+    client.force_login(editor)
+    changelist = reverse("admin:timeline_event_changelist")
+    hidden = client.get(changelist, {"on_timeline": "no"}).text
+    shown = client.get(changelist, {"on_timeline": "yes"}).text
+    assert "France alone" in hidden and "France and Russia" not in hidden and "France about Russia" not in hidden
+    assert "France alone" not in shown and "France and Russia" in shown and "France about Russia" in shown

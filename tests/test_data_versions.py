@@ -73,6 +73,9 @@ CHANGES = {  # name: (change(paris, kyiv, term, dispute), pairs whose version it
                                      ALL_THREE),
     "dispute gets a party": (lambda p, k, t, d: d.parties.add(Country.objects.get(code="FR")), ALL_THREE),
     "event joins a dispute": (lambda p, k, t, d: p.disputes.add(d), ALL_THREE),
+    "event about Ukraine": (lambda p, k, t, d: p.about.add(Country.objects.get(code="UA")), ALL_THREE),
+    "country side about clear": (lambda p, k, t, d: p.about.add(Country.objects.get(code="UA")) or
+                                 Country.objects.get(code="UA").events_about.clear(), ALL_THREE),
     "dispute renamed": (lambda p, k, t, d: set_and_save(d, name="War in Donbas"), {"DE-UA", "FR-UA"}),
 }
 
@@ -157,3 +160,15 @@ def test_the_filters_offer_the_people_and_tags_of_the_pair_shown(client, two_pai
     asked = client.get("/?pair=FR-RU&person=angela-merkel")
     assert asked.status_code == 200
     assert 'value="angela-merkel" selected' in asked.text
+
+
+def test_an_event_about_a_country_counts_on_that_pair(two_pairs):
+    paris, _kyiv = two_pairs
+    paris.about.add(f.country("UA"))
+    caching.forget_version()
+    # Paris involves France and Russia, and is about Ukraine: on the pairs of Ukraine with each.
+    assert {p.code: p.events for p in selectors.pairs_with_events()} == {
+        "FR-RU": 1, "DE-UA": 1, "FR-UA": 1, "RU-UA": 1}
+    assert list(selectors.matching_events({"pair": "FR-UA"})) == [paris]
+    # The zoomed window checks the pair event by event: the same answer.
+    assert list(selectors.matching_events({"pair": "FR-UA"}, (date(2015, 1, 1), date(2015, 1, 31)))) == [paris]

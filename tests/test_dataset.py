@@ -169,3 +169,16 @@ def test_ensure_curator_prints_a_random_password_once(capsys):
 def test_history_says_the_rows_came_from_the_dataset(dataset):
     record = Event.history.filter(slug="2017-05-29-versailles-meeting").earliest("history_date")
     assert record.history_change_reason == "Loaded from dataset france-russia"
+
+
+def test_every_published_event_of_the_shipped_dataset_is_on_france_russia(client, dataset):
+    """The Taormina quote is about Russia and involves France: it is on the pair's timeline,
+    as is Macron's taking office, which the curated France–Russia facts list."""
+    from timeline import selectors
+
+    shown = selectors.matching_events({"pair": "FR-RU"})
+    assert set(shown.values_list("slug", flat=True)) == set(Event.objects.published().values_list("slug", flat=True))
+    assert not Event.objects.published().exclude(selectors.on_some_pair()).exists()
+    summits = client.get("/api/events/", {"kind": "summit"}).json()
+    assert "2017-05-26-g7-summit-taormina" in [e["slug"] for e in summits["results"]]
+    assert [e["about"] for e in summits["results"] if e["slug"] == "2017-05-26-g7-summit-taormina"] == [["RU"]]

@@ -80,6 +80,7 @@ def event_record(event, request):
         "quote": event.quote,
         "quote_fr": event.quote_fr,
         "countries": [country.code for country in event.countries.all()],
+        "about": [country.code for country in event.about.all()],
         "people": [
             {"name": p.person.name, "slug": p.person.slug, "role": p.role}
             for p in event.participations.all()
@@ -158,7 +159,7 @@ def events_json(request):
 CSV_COLUMNS = [
     "id", "slug", "start", "end", "date_precision", "date", "kind", "cancelled", "title",
     "summary", "quote", "countries", "people", "organizations", "disputes", "tags", "place",
-    "tone", "sources", "url", "title_fr", "summary_fr", "quote_fr",
+    "tone", "sources", "url", "title_fr", "summary_fr", "quote_fr", "about",
 ]
 
 
@@ -179,6 +180,7 @@ def csv_row(record):
         "end": record["end"] or "",
         "cancelled": "yes" if record["cancelled"] else "no",
         "countries": "; ".join(record["countries"]),
+        "about": "; ".join(record["about"]),
         "people": names(record["people"]),
         "organizations": names(record["organizations"]),
         "disputes": "; ".join(record["disputes"]),

@@ -1,6 +1,7 @@
 """Which countries a change to the data touches: caching.py replaces their tokens only.
 
-An event is on the timelines of the pairs among its countries and its disputes' parties;
+An event is on the timelines of the pairs among its countries, the countries it is about
+and its disputes' parties;
 a dispute on its parties' pairs; an office term on its country's. A change to any other
 row of the timeline's data (a country's name, a person, a place, a tag…) may show on every
 timeline, and replaces the global token. The countries are read both before a change
@@ -13,15 +14,24 @@ from simple_history.models import HistoricalChanges
 
 from .models import Country, DataVersion, Dispute, Event, OfficeTerm, Participation, Source
 
-EVENT_LINKS = (Event.countries.through, Event.disputes.through, Event.tags.through)
+# The m2m links whose change moves rows between pairs: the countries of which rows they
+# read, and the name of those rows seen from the other side (a country's "events_about").
+LINKS = {
+    Event.countries.through: ("event", "events"),
+    Event.about.through: ("event", "events_about"),
+    Event.disputes.through: ("event", "events"),
+    Event.tags.through: ("event", "events"),
+    Dispute.parties.through: ("dispute", "disputes"),
+}
 ALL = None  # every timeline: the global token
 
 
 def event_codes(event_ids):
     """Codes of the countries whose pairs show these events."""
     own = Country.objects.filter(events__in=event_ids).order_by().values_list("code", flat=True)
+    about = Country.objects.filter(events_about__in=event_ids).order_by().values_list("code", flat=True)
     parties = Country.objects.filter(disputes__events__in=event_ids).order_by().values_list("code", flat=True)
-    return set(own.union(parties).order_by())
+    return set(own.union(about, parties).order_by())
 
 
 def dispute_codes(dispute_ids):
@@ -53,12 +63,10 @@ def is_timeline_data(model):
 def link_codes(sender, instance, reverse, pk_set):
     """The countries of the rows an m2m change links, as they are now; ALL for a link
     every timeline shows."""
-    if sender in EVENT_LINKS:
-        codes, related = event_codes, "events"
-    elif sender is Dispute.parties.through:
-        codes, related = dispute_codes, "disputes"
-    else:
+    if sender not in LINKS:
         return ALL
+    rows, related = LINKS[sender]
+    codes = event_codes if rows == "event" else dispute_codes
     if not reverse:
         return codes([instance.pk])
     # From the other side (a country's events, a tag's…): pk_set is None for clear().

@@ -3,7 +3,9 @@
 The shipped France–Russia dataset lives in timeline/fixtures/france-russia/. Optional
 columns carry French versions beside the originals: `name_fr` (countries, disputes),
 `summary_fr` (disputes), `name_fr` (tags.csv, optional), `title_fr`, `summary_fr`, `quote_fr` (events); a missing column or
-an empty cell means no French version (the French pages then show the original). Loading is
+an empty cell means no French version (the French pages then show the original). In
+events.csv, the optional `about` column lists the countries an event is about without taking
+part (codes separated by ";"). Loading is
 idempotent: rows are matched on their natural keys (country code, slugs, place name, office
 term start) and saved only when something changed, so reloading neither duplicates rows nor
 fills the history with empty revisions, and curators' additions are kept.
@@ -235,6 +237,10 @@ class Loader:
             )
             add_missing(
                 event.countries, [self.lookup(Country, where, code=c) for c in split(row["countries"])]
+            )
+            # `about` (optional column): countries the event is about without taking part.
+            add_missing(
+                event.about, [self.lookup(Country, where, code=c) for c in split(row.get("about") or "")]
             )
             add_missing(
                 event.disputes, [self.lookup(Dispute, where, slug=s) for s in split(row["disputes"])]

@@ -40,7 +40,7 @@ from .models import (
 )
 
 RESTORED_REASON = "Restored after deletion"
-M2M_TARGETS = {"countries": Country, "disputes": Dispute, "tags": Tag}
+M2M_TARGETS = {"countries": Country, "about": Country, "disputes": Dispute, "tags": Tag}
 
 # Primary keys of the events whose deletion is under way in this thread/task.
 _events_being_deleted = ContextVar("events_being_deleted", default=frozenset())

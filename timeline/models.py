@@ -393,6 +393,16 @@ class Event(models.Model):
     countries = models.ManyToManyField(
         Country, verbose_name=_("countries"), related_name="events", blank=True
     )
+    # The target of an event, as event-coding schemes have a source and a target actor: a
+    # statement about Russia made at the G7 involves France and is about Russia, so the
+    # France–Russia timeline shows it (selectors.between).
+    about = models.ManyToManyField(
+        Country,
+        verbose_name=_("about"),
+        related_name="events_about",
+        blank=True,
+        help_text=_("Countries the event is about without taking part, e.g. Russia for a statement on Russia."),
+    )
     disputes = models.ManyToManyField(
         Dispute, verbose_name=_("disputes"), related_name="events", blank=True
     )
@@ -421,7 +431,7 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[countries, disputes, tags])
+    history = HistoricalRecords(m2m_fields=[countries, about, disputes, tags])
     objects = EventQuerySet.as_manager()
 
     class Meta:

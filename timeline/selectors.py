@@ -5,7 +5,9 @@ Every public view (dashboard, event page, embed, exports) reads events through
 fixed number of queries, whatever the number of events.
 """
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django.db import connection
 from django.db.models import Count, DateField, Exists, Max, Min, OuterRef, Prefetch, Q, Sum
@@ -44,56 +46,77 @@ def count_pairs():
 
 def count_pairs_of(country_pk):
     """[(country_pk, other_pk, published events)] for the pairs of one country with the
-    countries of a greater pk, counted by the database: each event once per pair, whether
-    it involves both countries or belongs to a dispute between them. Any change to such an
-    event touches both countries, so this country's token covers the count."""
-    event, countries = Event._meta.db_table, Event.countries.through._meta.db_table
+    countries of a greater pk, counted by the database: each event once per pair, whichever
+    of `pair_links` puts it there. Any change to such an event touches both countries, so
+    this country's token covers the count."""
+    event, involved = Event._meta.db_table, Event.countries.through._meta.db_table
+    about = Event.about.through._meta.db_table
     in_dispute, parties = Event.disputes.through._meta.db_table, Dispute.parties.through._meta.db_table
+    arms = [  # the country of pk `country_pk` in `first`, a greater one in `second`
+        f"SELECT one.event_id, one.country_id AS a, other.country_id AS b FROM {first} one "
+        f"JOIN {second} other ON other.event_id = one.event_id AND one.country_id < other.country_id "
+        "WHERE one.country_id = %s"
+        for first, second in [(involved, involved), (involved, about), (about, involved)]
+    ]
+    arms.append(
+        f"SELECT d.event_id, one.country_id, other.country_id FROM {in_dispute} d "
+        f"JOIN {parties} one ON one.dispute_id = d.dispute_id "
+        f"JOIN {parties} other ON other.dispute_id = d.dispute_id AND one.country_id < other.country_id "
+        "WHERE one.country_id = %s"
+    )
     sql = f"""
-        SELECT pairs.a, pairs.b, COUNT(*) FROM (
-            SELECT one.event_id, one.country_id AS a, other.country_id AS b
-            FROM {countries} one JOIN {countries} other
-              ON other.event_id = one.event_id AND one.country_id < other.country_id
-            WHERE one.country_id = %s
-            UNION
-            SELECT d.event_id, one.country_id, other.country_id
-            FROM {in_dispute} d
-              JOIN {parties} one ON one.dispute_id = d.dispute_id
-              JOIN {parties} other ON other.dispute_id = d.dispute_id AND one.country_id < other.country_id
-            WHERE one.country_id = %s
-        ) pairs JOIN {event} e ON e.id = pairs.event_id
+        SELECT pairs.a, pairs.b, COUNT(*) FROM ({" UNION ".join(arms)}) pairs
+        JOIN {event} e ON e.id = pairs.event_id
         WHERE e.state = %s
         GROUP BY pairs.a, pairs.b
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [country_pk, country_pk, Event.State.PUBLISHED])
+        cursor.execute(sql, [country_pk] * len(arms) + [Event.State.PUBLISHED])
         return cursor.fetchall()
 
 
 def between(events, codes):
-    """Events of the relations between two countries: those involving both, and those
-    that are part of a dispute between them (a French election hacked from Russia, Russia
-    annexing Crimea while France and Russia are at odds over it)."""
+    """Events of the relations between two countries (`pair_links`): a meeting of both, a
+    statement of one about the other, an event of a dispute between them (a French
+    election hacked from Russia, Russia annexing Crimea while France and Russia are at odds
+    over it)."""
     # One IN list, of the pair's events only: the database builds it from the indexes of the
     # link tables and then reads just those events (1 ms for France–Russia among 100,000
     # events of another pair, where an EXISTS per event reads every event).
-    both, in_dispute = pair_links(codes)
-    return events.filter(pk__in=both.values("event_id").union(in_dispute.values("event_id")))
+    first, *others = [links.values("event_id") for links in pair_links(codes)]
+    return events.filter(pk__in=first.union(*others))
 
 
 def of_pair(codes):
     """The condition of `between`, checked event by event: faster when few events are read
     anyway (a zoomed window), where the IN list would be built whole."""
-    both, in_dispute = pair_links(codes)
-    return Exists(both.filter(event=OuterRef("pk"))) | Exists(in_dispute.filter(event=OuterRef("pk")))
+    return reduce(operator.or_, [Exists(links.filter(event=OuterRef("pk"))) for links in pair_links(codes)])
 
 
 def pair_links(codes):
-    """(links of events to both countries, links of events to disputes between them)."""
+    """The link rows that put an event on a pair's timeline: it involves both countries,
+    or involves one and is about the other (Event.about), or is part of a dispute between
+    them."""
     a, b = codes
-    both = Event.countries.through.objects.filter(country__code=a, event__countries__code=b)
+    involved, about = Event.countries.through.objects, Event.about.through.objects
     disputes = Dispute.objects.filter(parties__code=a).filter(parties__code=b).values("pk")
-    return both, Event.disputes.through.objects.filter(dispute__in=disputes)
+    return [
+        involved.filter(country__code=a, event__countries__code=b),
+        about.filter(country__code=b, event__countries__code=a),
+        about.filter(country__code=a, event__countries__code=b),
+        Event.disputes.through.objects.filter(dispute__in=disputes),
+    ]
+
+
+def on_some_pair():
+    """The condition of the events some pair's timeline shows (`pair_links`, any pair): a
+    country involved and another involved or written about, or a dispute of two parties."""
+    involved, about = Event.countries.through.objects, Event.about.through.objects
+    another = [links.filter(event=OuterRef("event")).exclude(country=OuterRef("country")) for links in (involved, about)]
+    with_another = involved.filter(event=OuterRef("pk")).filter(Exists(another[0]) | Exists(another[1]))
+    disputes = Dispute.objects.annotate(parties_count=Count("parties")).filter(parties_count__gte=2).values("pk")
+    in_dispute = Event.disputes.through.objects.filter(event=OuterRef("pk"), dispute__in=disputes)
+    return Exists(with_another) | Exists(in_dispute)
 
 
 def in_window(events, window):
@@ -118,7 +141,7 @@ def with_hover(queryset):
 
 def with_details(queryset):
     """Everything an export or a detail panel shows besides, in constant queries."""
-    return with_hover(queryset).prefetch_related("countries", "tags")
+    return with_hover(queryset).prefetch_related("countries", "about", "tags")
 
 
 def published_events(filters=None):

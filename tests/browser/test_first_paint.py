@@ -39,7 +39,7 @@ def test_the_chart_is_on_screen_before_plotly_loads(open_page):
     static = page.locator(".chart-static svg[role=img]")
     expect(static).to_be_visible()
     expect(page.locator("#chart-static-title")).to_have_text("France – Russia")
-    assert "25 events" in page.locator("#chart-static-desc").text_content()
+    assert "27 events" in page.locator("#chart-static-desc").text_content()
     expect(page.locator(".chart-static use.chart-static-mark")).to_have_count(len(published()))
     lanes = page.locator(".chart-static .chart-static-ticks text").all_text_contents()
     assert lanes[:3] == ["France", "Russia", "Disputes"]

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _, ngettext
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .. import selectors
 from ..history import RestoreError, deleted_events, restore_deleted_event
 from ..models import PUBLISH_NEEDS_SOURCE, TONE_MAX, TONE_MIN, Event, Participation, Source
 from .concurrency import ConcurrencyAdminMixin
@@ -177,6 +178,23 @@ class SourcedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OnTimelineFilter(admin.SimpleListFilter):
+    """Events no pair's timeline shows: readers never see them, published or not."""
+
+    title = _("timelines")
+    parameter_name = "on_timeline"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("On no pair's timeline")), ("yes", _("On a pair's timeline"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.exclude(selectors.on_some_pair())
+        if self.value() == "yes":
+            return queryset.filter(selectors.on_some_pair())
+        return queryset
+
+
 @admin.register(Event)
 class EventAdmin(ImportExportMixin, ConcurrencyAdminMixin, SimpleHistoryAdmin):
     form = EventAdminForm
@@ -191,6 +209,7 @@ class EventAdmin(ImportExportMixin, ConcurrencyAdminMixin, SimpleHistoryAdmin):
     list_filter = [
         "state",
         SourcedFilter,
+        OnTimelineFilter,
         "kind",
         "disputes",
         "countries",
@@ -202,7 +221,7 @@ class EventAdmin(ImportExportMixin, ConcurrencyAdminMixin, SimpleHistoryAdmin):
     search_help_text = _("Searches titles, summaries and quotes.")
     date_hierarchy = "start"
     ordering = ["-start", "-pk"]
-    autocomplete_fields = ["place", "countries", "disputes", "tags"]
+    autocomplete_fields = ["place", "countries", "about", "disputes", "tags"]
     actions = ["publish", "unpublish"]
     save_on_top = True
     change_list_template = "admin/timeline/event/change_list.html"
@@ -231,10 +250,13 @@ class EventAdmin(ImportExportMixin, ConcurrencyAdminMixin, SimpleHistoryAdmin):
         (
             _("Who"),
             {
-                "fields": ["countries"],
+                "fields": ["countries", "about"],
                 "description": _(
-                    "The countries involved. The people and organisations taking part "
-                    "are listed under “Participants” below."
+                    "The countries involved, and those the event is about without taking "
+                    "part (Russia, for a statement on Russia made at the G7). A pair's "
+                    "timeline shows an event that involves both countries, or involves one "
+                    "and is about the other, or belongs to a dispute between them. The "
+                    "people and organisations taking part are listed under “Participants” below."
                 ),
             },
         ),
@@ -288,6 +310,21 @@ class EventAdmin(ImportExportMixin, ConcurrencyAdminMixin, SimpleHistoryAdmin):
     @admin.display(description=_("sources"), ordering="source_count")
     def sources(self, obj):
         return obj.source_count
+
+    def save_related(self, request, form, formsets, change):
+        """Once the countries, disputes and inlines are saved: warn when no pair's
+        timeline shows the event, so that it cannot be published and never seen."""
+        super().save_related(request, form, formsets, change)
+        event = form.instance
+        if not Event.objects.filter(pk=event.pk).filter(selectors.on_some_pair()).exists():
+            self.message_user(
+                request,
+                _(
+                    "No pair's timeline shows “%(title)s”: give it two countries, a country "
+                    "it involves and one it is about, or a dispute between two countries."
+                ) % {"title": event.title},
+                messages.WARNING,
+            )
 
     # --- publishing ---------------------------------------------------------------------
     def has_publish_permission(self, request):

@@ -96,6 +96,11 @@ class EventResource(CuratedResource):
         column_name="countries",
         widget=widgets.ManyToManyWidget(Country, separator=";", field="code"),
     )
+    about = fields.Field(
+        attribute="about",
+        column_name="about",
+        widget=widgets.ManyToManyWidget(Country, separator=";", field="code"),
+    )
     disputes = fields.Field(
         attribute="disputes",
         column_name="disputes",
@@ -124,6 +129,7 @@ class EventResource(CuratedResource):
             "quote_fr",
             "place",
             "countries",
+            "about",
             "disputes",
             "tags",
             "tone",
