@@ -293,3 +293,35 @@ def test_it_restores_each_event_of_a_bulk_deletion_with_its_own_sources(client, 
         restore_deleted_event(record.history_id, editor)
 
     assert {pk: snapshot(Event(pk=pk)) for pk in before} == before
+
+
+def test_a_revert_brings_back_the_sources_and_participants_and_says_so(client, editor, versailles_meeting):
+    from tests.test_admin import admin_form_data
+
+    original = versailles_meeting.history.first()
+    before = snapshot(versailles_meeting)
+    client.force_login(editor)
+    change_url = reverse("admin:timeline_event_change", args=[versailles_meeting.pk])
+    data = {**admin_form_data(client.get(change_url)), "title": "Versailles talks", "tone": "-5"}
+    data["sources-0-title"] = "An edited source title"
+    data["participations-1-DELETE"] = "on"
+    records_before = versailles_meeting.history.count()
+    assert client.post(change_url, data).status_code == 302
+    assert versailles_meeting.history.count() == records_before + 1  # one entry per save
+    Source.objects.create(event=versailles_meeting, url="https://example.org/added-later", title="Later")
+    assert snapshot(versailles_meeting) != before
+
+    revert_url = reverse("admin:timeline_event_simple_history", args=[versailles_meeting.pk, original.history_id])
+    page = client.get(revert_url)
+    # The revert screen says which sources and participants come back, under the admin's breadcrumbs.
+    assert "Sources and participants in this version" in page.text and "Élysée" in page.text
+    assert '<ol class="breadcrumbs">' in page.text
+    response = client.post(revert_url, admin_form_data(page), follow=True)
+
+    assert snapshot(versailles_meeting) == before  # fields, m2m, sources and participations
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("was reverted to its version of" in m for m in messages)
+    assert not any("changed successfully" in m for m in messages)
+    latest = versailles_meeting.history.first()
+    assert latest.history_change_reason.startswith("Reverted to the version of")
+    assert Source.history.filter(history_change_reason__startswith="Reverted").exists()

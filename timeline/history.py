@@ -233,3 +233,61 @@ def restore_deleted_event(history_id, user):
             result.participations += 1
 
     return result
+
+
+# --- Reverting an event with its sources and participants ---------------------------------
+# simple-history's revert puts back the event's own fields and its many-to-many rows; its
+# sources and participations are rows of their own, each with its own history.
+
+INLINE_MODELS = (Source, Participation)
+
+
+def reverted_reason(record):
+    return f"Reverted to the version of {record.history_date:%Y-%m-%d %H:%M}"
+
+
+def inline_rows_of_version(record):
+    """{model: {pk: field values}} of the event's sources and participations as they stood
+    in the version `record`: after the save that made it (the inline rows are saved just
+    after the event) and before the event's next save."""
+    later = (
+        Event.history.filter(id=record.id, history_date__gt=record.history_date)
+        .order_by("history_date")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+    versions = {}
+    for model in INLINE_MODELS:
+        records = model.history.filter(event_id=record.id)
+        if later is not None:
+            records = records.filter(history_date__lt=later)
+        latest = {}
+        for row in records.order_by("history_date", "history_id"):
+            latest[row.id] = row
+        names = [f.attname for f in model._meta.concrete_fields]
+        versions[model] = {
+            pk: {name: getattr(row, name) for name in names}
+            for pk, row in latest.items()
+            if row.history_type != "-"
+        }
+    return versions
+
+
+def revert_inline_rows(record, user):
+    """Put the event's sources and participations back as they were in the version
+    `record`; returns how many rows changed. Every row written is recorded in history as
+    done by `user`, with the revert as its reason."""
+    changed = 0
+    for model, then in inline_rows_of_version(record).items():
+        for row in model.objects.filter(event_id=record.id).exclude(pk__in=then):
+            row._history_user, row._change_reason = user, reverted_reason(record)
+            row.delete()
+            changed += 1
+        for pk, values in then.items():
+            if model.objects.filter(pk=pk).values(*values).first() == values:
+                continue
+            row = model(**values)
+            row._history_user, row._change_reason = user, reverted_reason(record)
+            row.save()
+            changed += 1
+    return changed

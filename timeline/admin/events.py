@@ -11,18 +11,28 @@ Rules enforced here, beside the model's own validation:
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _, ngettext
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import selectors
-from ..history import RestoreError, deleted_events, restore_deleted_event
+from ..history import (
+    RestoreError,
+    deleted_events,
+    inline_rows_of_version,
+    restore_deleted_event,
+    revert_inline_rows,
+    reverted_reason,
+)
 from ..models import PUBLISH_NEEDS_SOURCE, TONE_MAX, TONE_MIN, Event, Participation, Source
 from .concurrency import ConcurrencyAdminMixin
 from .resources import FORMATS, EventExportResource, EventResource
@@ -325,6 +335,46 @@ class EventAdmin(ImportExportMixin, ConcurrencyAdminMixin, SimpleHistoryAdmin):
                 ) % {"title": event.title},
                 messages.WARNING,
             )
+
+    # --- revert from the history ---------------------------------------------------------
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """simple-history's revert, which puts back the event's fields and many-to-many rows,
+        with its sources and participations too, in one transaction."""
+        record = get_object_or_404(Event.history, id=object_id, history_id=version_id)
+        rows = inline_rows_of_version(record)
+        extra_context = {
+            **(extra_context or {}),
+            "version_inlines": [
+                (model._meta.verbose_name_plural.capitalize(), [str(model(**values)) for values in versions.values()])
+                for model, versions in rows.items()
+            ],
+        }
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        request.reverting_to = record  # read by save_model and response_change
+        with transaction.atomic():
+            response = super().history_form_view(request, object_id, version_id, extra_context)
+            if response.status_code == 302:
+                revert_inline_rows(record, request.user)
+        return response
+
+    def save_model(self, request, obj, form, change):
+        record = getattr(request, "reverting_to", None)
+        if record is not None:
+            obj._change_reason = reverted_reason(record)
+        super().save_model(request, obj, form, change)
+
+    def response_change(self, request, obj):
+        record = getattr(request, "reverting_to", None)
+        if record is None:
+            return super().response_change(request, obj)
+        self.message_user(
+            request,
+            _("“%(title)s” was reverted to its version of %(date)s, with its sources and participants.")
+            % {"title": obj.title, "date": date_format(record.history_date, "DATETIME_FORMAT")},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:timeline_event_change", args=[obj.pk]))
 
     # --- publishing ---------------------------------------------------------------------
     def has_publish_permission(self, request):
