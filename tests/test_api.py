@@ -126,10 +126,18 @@ def test_pages_cover_every_event_once_in_a_stable_order(client, dataset):
     assert [i["slug"] for i in again["results"]] == slugs[:5]
 
 
-def test_a_page_past_the_end_is_404(client, dataset):
+def test_a_page_past_the_end_is_a_400_as_on_the_dashboard_in_the_readers_language(client, dataset):
     response, body = get_json(client, page=99)
-    assert response.status_code == 404
-    assert "page" in body["errors"]
+    assert response.status_code == 400 == client.get("/", {"page": 99}).status_code
+    assert body["error"] == "Invalid parameter “page”."
+    assert body["errors"]["page"] == ["“page”: there is only 1 page of events."]
+    _, two_pages = get_json(client, page=99, page_size=20)
+    assert two_pages["errors"]["page"] == ["“page”: there are only 2 pages of events."]
+    french = client.get("/fr/api/events/", {"page": 99, "from": "2017-02-30"}).json()
+    assert french["error"] == "Paramètre invalide “from”."  # the dates are checked first
+    assert french["errors"]["from"] == ["« from » : le jour 2017-02-30 n’existe pas dans le calendrier."]
+    french = client.get("/fr/api/events/", {"page": 99}).json()
+    assert french["errors"]["page"] == ["« page » : il n’y a qu’une page d’événements."]
 
 
 def test_drafts_never_appear(client, dataset):

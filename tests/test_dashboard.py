@@ -134,7 +134,7 @@ def test_each_filter_narrows_chart_and_list_alike(client, dataset, params, keep)
     "query, field, message",
     [
         ("kind=picnic", "kind", "Unknown kind “picnic”"),
-        ("from=2017-02-30", "from", "“from” must be a date written YYYY-MM-DD"),
+        ("from=2017-02-30", "from", "“from”: there is no day 2017-02-30 in the calendar"),
         ("from=tomorrow", "from", "“from” must be a date written YYYY-MM-DD"),
         ("from=2017-06-01&to=2017-01-01", "to", "“to” cannot be before “from”"),
         ("pair=FR-ZZ", "pair", "Unknown pair “FR-ZZ”"),

@@ -128,7 +128,7 @@ def test_a_tag_on_several_matching_events_lists_each_once(story):
         ("dispute=atlantis", "dispute", "Unknown dispute “atlantis”"),
         ("person=nobody", "person", "Unknown person “nobody”"),
         ("tag=nothing", "tag", "Unknown tag “nothing”"),
-        ("from=2017-13-01", "from", "“from” must be a date written YYYY-MM-DD"),
+        ("from=2017-13-01", "from", "“from”: there is no day 2017-13-01 in the calendar"),
         ("from=29/05/2017", "from", "“from” must be a date written YYYY-MM-DD"),
         ("to=yesterday", "to", "“to” must be a date written YYYY-MM-DD"),
         ("from=2017-06-01&to=2017-01-01", "to", "“to” cannot be before “from”"),

@@ -16,13 +16,14 @@ import csv
 from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
+from django.utils.translation import ngettext
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from . import selectors
 from .figures import overview_for
 from .interchange.timelinejs_export import build_timelinejs
-from .query import TimelineFilter
+from .query import ListPage, TimelineFilter, no_such_page
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
@@ -31,8 +32,7 @@ MAX_PAGE_SIZE = 1000
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-class PageForm(forms.Form):
-    page = forms.IntegerField(required=False, min_value=1)
+class PageForm(ListPage):
     page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
 
 
@@ -41,7 +41,8 @@ def bad_request(*forms_with_errors):
     for form in forms_with_errors:
         errors.update({name: list(messages) for name, messages in form.errors.items()})
     names = ", ".join(f"“{name}”" for name in errors)
-    return cors(JsonResponse({"error": f"Invalid parameter {names}.", "errors": errors}, status=400))
+    message = ngettext("Invalid parameter %(names)s.", "Invalid parameters %(names)s.", len(errors))
+    return cors(JsonResponse({"error": message % {"names": names}, "errors": errors}, status=400))
 
 
 def cors(response):
@@ -134,11 +135,9 @@ def events_json(request):
     paginator.count = overview_for(form).totals.count  # cached with the figure: no COUNT query
     number = paging.cleaned_data["page"] or 1
     if number > paginator.num_pages:
-        return JsonResponse(
-            {"error": f"Invalid parameter “page”: there are {paginator.num_pages} pages.",
-             "errors": {"page": [f"There are {paginator.num_pages} pages."]}},
-            status=404,
-        )
+        # As the dashboard answers it: a 400 naming the parameter.
+        paging.add_error("page", no_such_page(paginator.num_pages))
+        return bad_request(paging)
     page = paginator.page(number)
 
     def page_url(n):

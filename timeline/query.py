@@ -6,12 +6,14 @@ names the parameter, and hands the selectors clean values. Views answer 400 when
 valid; nothing is silently ignored.
 """
 
+import re
+
 from django import forms
 from django.core.validators import slug_re
 from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 from django.utils.functional import lazy
-from django.utils.translation import gettext, gettext_lazy as _, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy as _, gettext_noop, ngettext, pgettext_lazy
 
 from .caching import cached
 from .dates import format_date
@@ -84,12 +86,30 @@ class SlugMultipleChoiceField(forms.ModelMultipleChoiceField):
         )
 
 
+class CalendarDateField(forms.DateField):
+    """A YYYY-MM-DD date; "2017-02-30" is written right but is no day of the calendar, and
+    the error says so rather than asking for the format it already has."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+                raise forms.ValidationError(
+                    self.error_messages["no_such_day"], code="no_such_day", params={"value": value.strip()}
+                ) from None
+            raise
+
+
 def date_field(param, label):
-    return forms.DateField(
+    return CalendarDateField(
         label=label,
         required=False,
         input_formats=[DATE_FORMAT],
-        error_messages={"invalid": translated(gettext_noop("“%(param)s” must be a date written YYYY-MM-DD."), param=param)},
+        error_messages={
+            "invalid": translated(gettext_noop("“%(param)s” must be a date written YYYY-MM-DD."), param=param),
+            "no_such_day": translated(gettext_noop("“%(param)s”: there is no day %%(value)s in the calendar."), param=param),
+        },
         widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
     )
 
@@ -248,12 +268,22 @@ TimelineFilter.declared_fields = TimelineFilter.base_fields
 
 
 class ListPage(forms.Form):
-    """`page` of the event list under the chart (the dashboard and the embed page)."""
+    """`page` of a list of events: under the chart (the dashboard and the embed page) and in
+    the API, which answer a page past the end alike (`no_such_page`)."""
 
     page = forms.IntegerField(
         required=False, min_value=1,
         error_messages={"invalid": _("a page number is a whole number, 1 or more.")},
     )
+
+
+def no_such_page(pages):
+    """The message for a `page` past the last one."""
+    return ngettext(
+        "“page”: there is only %(pages)d page of events.",
+        "“page”: there are only %(pages)d pages of events.",
+        pages,
+    ) % {"pages": pages}
 
 
 class ChartWindow(forms.Form):

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 from . import selectors
 from .figures import cached_for, timeline_for
 from .models import Participation
-from .query import DEFAULT_PAIR, ChartWindow, ListPage, TimelineFilter, normalise_pair
+from .query import DEFAULT_PAIR, ChartWindow, ListPage, TimelineFilter, no_such_page, normalise_pair
 
 LIST_PAGE_SIZE = 50
 
@@ -46,7 +46,7 @@ def dashboard_context(request, form):
     paginator.count = timeline.totals.count  # known already: no COUNT query
     number = paging.cleaned_data["page"] or 1
     if number > paginator.num_pages:
-        form.add_error(None, _("“page”: there are only %(pages)d pages of events.") % {"pages": paginator.num_pages})
+        form.add_error(None, no_such_page(paginator.num_pages))
         return {"form": form, "timeline": None, "page": None, "events": []}
     page = paginator.page(number)
     # Which events are on the page is cached with the figure; their details are read by id.
