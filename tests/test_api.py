@@ -226,3 +226,24 @@ def test_timelinejs_export_refuses_bad_filters(client, db):
     response = client.get(TIMELINEJS_URL, {"from": "2017-99-01"})
     assert response.status_code == 400
     assert "from" in response.json()["errors"]
+
+
+def test_api_index_lists_the_endpoints_and_filters_and_each_answers(client, dataset):
+    body = client.get("/api/").json()
+    assert {e["format"] for e in body["endpoints"]} == {"JSON", "CSV", "TimelineJS 3 JSON"}
+    assert set(body["filters"]) == {"pair", "from", "to", "kind", "dispute", "person", "tag", "q"}
+    for endpoint in body["endpoints"]:
+        assert client.get(endpoint["url"]).status_code == 200
+
+
+def test_the_dashboard_and_the_embed_link_their_events_as_data(client, dataset):
+    dashboard = client.get("/", {"kind": "summit"}).text
+    assert 'href="/api/events.csv?kind=summit"' in dashboard and 'href="/api/events/?kind=summit"' in dashboard
+    assert 'href="/api/events.csv?kind=summit"' in client.get("/embed/", {"kind": "summit"}).text
+
+
+def test_every_page_has_a_favicon_and_favicon_ico_finds_it(client, dataset, admin_client):
+    for page in (client.get("/"), client.get("/embed/"), admin_client.get("/admin/")):
+        assert 'rel="icon" href="/static/timeline/favicon' in page.text
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith(".svg")

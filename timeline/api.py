@@ -16,6 +16,7 @@ import csv
 from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils.translation import ngettext
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_safe
 from . import selectors
 from .figures import overview_for
 from .interchange.timelinejs_export import build_timelinejs
+from .models import Event
 from .query import ListPage, TimelineFilter, no_such_page
 
 DEFAULT_PAGE_SIZE = 100
@@ -224,3 +226,33 @@ def timelinejs_json(request):
         url_for=lambda event: absolute_url(request, event.get_absolute_url()),
     )
     return cors(JsonResponse(data, json_dumps_params={"ensure_ascii": False}))
+
+
+@require_safe
+def index(request):
+    """/api/: what the API offers, for a person or a client finding their way."""
+    def url(name):
+        return absolute_url(request, reverse(f"timeline:{name}"))
+
+    kinds = ", ".join(Event.Kind.values)
+    return cors(JsonResponse({
+        "endpoints": [
+            {"url": url("api-events"), "format": "JSON", "description": "Published events, paginated, in date order.",
+             "parameters": {"page": "1, 2, …", "page_size": f"1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE})"}},
+            {"url": url("api-events-csv"), "format": "CSV", "description": "The same events, one row each, UTF-8."},
+            {"url": url("api-timelinejs"), "format": "TimelineJS 3 JSON",
+             "description": "The events, with disputes and office terms as eras."},
+        ],
+        "filters": {
+            "pair": "two ISO 3166-1 alpha-2 country codes, e.g. FR-RU (the default)",
+            "from": "YYYY-MM-DD: events on or after this day",
+            "to": "YYYY-MM-DD: events on or before this day",
+            "kind": f"repeatable, one of: {kinds}",
+            "dispute": "a dispute's slug",
+            "person": "a person's slug",
+            "tag": "repeatable, a tag's slug (any of them)",
+            "q": "words in the title, summary, quote or place",
+        },
+        "errors": "a bad parameter answers 400 with {\"error\": …, \"errors\": {parameter: [messages]}}",
+        "languages": "under /fr/api/… dates written and errors are French; the fields are the same",
+    }, json_dumps_params={"ensure_ascii": False}))

@@ -73,6 +73,7 @@ def embed(request):
         "timeline_title": timeline_title(form.pair_label),
         "filter_summary": form.summary(),
         "dashboard_url": with_query(reverse("timeline:dashboard"), query),
+        "data_url": with_query(reverse("timeline:api-events-csv"), query),
         "oembed_url": oembed_discovery_url(request),
         "sources_count": sources_count(form) if context["timeline"] else 0,
     })

@@ -10,6 +10,7 @@ urlpatterns = [
     path("events/<slug:slug>/", views.event_detail, name="event"),
     path("embed/", embed.embed, name="embed"),
     path("oembed/", embed.oembed, name="oembed"),
+    path("api/", api.index, name="api"),
     path("api/events/", api.events_json, name="api-events"),
     path("api/events.csv", api.events_csv, name="api-events-csv"),
     path("api/timelinejs.json", api.timelinejs_json, name="api-timelinejs"),

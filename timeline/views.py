@@ -11,7 +11,8 @@ CSRF tokens, is left uncompressed: hence a decorator per view, not GZipMiddlewar
 from urllib.parse import parse_qs, urlsplit
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -161,3 +162,9 @@ def current_pair(request, event):
     if set(DEFAULT_PAIR.split("-")) <= set(codes) or len(codes) < 2:
         return DEFAULT_PAIR
     return f"{codes[0]}-{codes[1]}"
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, for the clients that ask for it whatever the page says: the site's icon."""
+    return HttpResponsePermanentRedirect(static("timeline/favicon.svg"))

@@ -16,6 +16,9 @@ def embed_links(context):
         "src": request.build_absolute_uri(with_query(reverse("timeline:embed"), query)),
         "link": request.build_absolute_uri(with_query(reverse("timeline:dashboard"), query)),
         "oembed": oembed_discovery_url(request),
+        # The same events as data (the API takes the same filters).
+        "csv": with_query(reverse("timeline:api-events-csv"), query),
+        "json": with_query(reverse("timeline:api-events"), query),
         "width": DEFAULT_WIDTH,
         "height": DEFAULT_HEIGHT,
         "title": timeline_title(form.pair_label),
