@@ -26,16 +26,17 @@ $(VENV)/.installed: requirements.txt requirements-test.txt
 	  if [ ! -x $(PYTHON) ] || ! $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
 	    echo "Creating $(VENV) with $$python"; rm -rf $(VENV); "$$python" -m venv $(VENV) || exit 1; \
 	  fi
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	@echo "Installing the Python packages (requirements-test.txt)…"
+	@$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	@touch $@
 
 venv: $(VENV)/.installed
 
 migrate: venv
-	$(RUN_ENV) $(PYTHON) manage.py migrate --noinput -v 0
+	@$(RUN_ENV) $(PYTHON) manage.py migrate --noinput -v 0
 
 dataset: migrate
-	$(RUN_ENV) $(PYTHON) manage.py load_dataset --if-empty
+	@$(RUN_ENV) $(PYTHON) manage.py load_dataset --if-empty
 
 curator: migrate
 	@$(RUN_ENV) $(PYTHON) manage.py ensure_curator
@@ -45,7 +46,7 @@ run: dataset curator messages
 	@echo "  Timeline:  http://$(HOST):$(PORT)/"
 	@echo "  Admin:     http://$(HOST):$(PORT)/admin/"
 	@echo
-	$(RUN_ENV) $(PYTHON) manage.py runserver --noreload $(HOST):$(PORT)
+	@$(RUN_ENV) $(PYTHON) manage.py runserver --noreload $(HOST):$(PORT)
 
 collectstatic: venv
 	@SECRET_KEY=collectstatic $(PYTHON) manage.py collectstatic --noinput -v 0

@@ -182,3 +182,12 @@ def test_every_published_event_of_the_shipped_dataset_is_on_france_russia(client
     summits = client.get("/api/events/", {"kind": "summit"}).json()
     assert "2017-05-26-g7-summit-taormina" in [e["slug"] for e in summits["results"]]
     assert [e["about"] for e in summits["results"] if e["slug"] == "2017-05-26-g7-summit-taormina"] == [["RU"]]
+
+
+@pytest.mark.django_db
+def test_a_first_load_reports_what_it_created_and_nothing_as_updated():
+    """Events are published once their sources exist, in the same load: that is part of
+    creating them, not an update (make run printed "updated 27 events" on a fresh database)."""
+    report = load_dataset()
+    assert report.created["events"] == 27 and report.updated == {}
+    assert str(report).endswith("; updated nothing")

@@ -46,10 +46,18 @@ class DatasetError(Exception):
 class LoadReport:
     created: dict = field(default_factory=dict)
     updated: dict = field(default_factory=dict)
+    new_rows: set = field(default_factory=set)  # (model, pk) created by this load
 
-    def count(self, model, created):
+    def count(self, obj, created):
+        """One row saved; a row this load created and then changed (an event published once
+        its sources exist) counts once, as created."""
+        key = (type(obj), obj.pk)
+        if not created and key in self.new_rows:
+            return
+        if created:
+            self.new_rows.add(key)
         bucket = self.created if created else self.updated
-        name = model._meta.verbose_name_plural
+        name = type(obj)._meta.verbose_name_plural
         bucket[name] = bucket.get(name, 0) + 1
 
     def __str__(self):
@@ -120,7 +128,7 @@ class Loader:
             self.validate(obj, where)
             obj._change_reason = f"Loaded from dataset {self.directory.name}"  # shown in history
             obj.save()
-            self.report.count(model, created)
+            self.report.count(obj, created)
         return obj
 
     def validate(self, obj, where):
