@@ -19,7 +19,7 @@ def test_it_answers_a_rich_iframe_for_a_dashboard_url(client, dataset):
     body = response.json()
     assert body["version"] == "1.0" and body["type"] == "rich"
     assert body["provider_name"] and body["provider_url"] == "http://testserver/"
-    assert body["width"] == 800 and body["height"] == 640
+    assert body["width"] == 800 and body["height"] > 640  # the chart's height and the page around it
     src = html.unescape(re.search(r'<iframe src="([^"]+)"', body["html"]).group(1))
     assert src == "http://testserver/embed/?from=2015-01-01&dispute=syria"
     assert f'width="{body["width"]}"' in body["html"] and f'height="{body["height"]}"' in body["html"]
@@ -37,6 +37,14 @@ def test_it_honours_maxwidth_and_maxheight(client, dataset):
     assert (body["width"], body["height"]) == (400, 300)
     body = oembed(client, url="http://testserver/", maxwidth="5000").json()
     assert body["width"] == 800
+
+
+def test_the_height_follows_the_views_chart(client, dataset):
+    """The shipped view has more lanes than one dispute's events: a taller iframe."""
+    whole = oembed(client, url="http://testserver/").json()["height"]
+    syria = oembed(client, url="http://testserver/?dispute=syria").json()["height"]
+    assert whole > syria > 640
+    assert oembed(client, url="http://testserver/", maxheight=str(syria)).json()["height"] == syria
 
 
 @pytest.mark.parametrize(

@@ -20,13 +20,17 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from . import selectors
-from .figures import cached_for
+from .figures import cached_for, timeline_for
 from .models import Source
 from .query import TimelineFilter
 from .views import dashboard_context, wants_partial
 
 DEFAULT_WIDTH = 800
-DEFAULT_HEIGHT = 640
+DEFAULT_HEIGHT = 640  # the embed code's height before the page has told its host its own
+# What the embed page holds besides its chart at DEFAULT_WIDTH, measured in Chromium for the
+# shipped view (heading, zoom buttons and legend, description, list, credit; 371 px), with
+# room for a longer legend: an oEmbed iframe is as tall as its chart plus this.
+EMBED_CHROME_PX = 400
 PROVIDER_NAME = "Diplomatic relations timeline"
 
 
@@ -133,7 +137,10 @@ def oembed_answer(request, parts):
         return oembed_error(400, f"The URL's “{field}” is invalid: {form.errors[field][0]}", "url")
 
     width = min(DEFAULT_WIDTH, positive_int(request.GET.get("maxwidth")) or DEFAULT_WIDTH)
-    height = min(DEFAULT_HEIGHT, positive_int(request.GET.get("maxheight")) or DEFAULT_HEIGHT)
+    # Tall enough for the view's chart and the page around it; a smaller maxheight gets an
+    # iframe that scrolls (and hosts that listen to the page's height message resize it).
+    fits = timeline_for(form).height + EMBED_CHROME_PX
+    height = min(fits, positive_int(request.GET.get("maxheight")) or fits)
     src = request.build_absolute_uri(with_query(reverse("timeline:embed"), form.query_string()))
     title = timeline_title(form.pair_label)
     return JsonResponse({

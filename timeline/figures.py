@@ -27,6 +27,7 @@ class Timeline:
     totals: marks.Totals
     static_svg: str = ""  # the figure drawn at first paint (chart_svg.py), HTML
     legend: tuple = ()  # the HTML legend's entries (charts.legend)
+    height: int = 0  # the chart's height in pixels, as the server lays it out
 
     @property
     def has_counts(self):
@@ -166,7 +167,7 @@ def build_timeline(form, window=None):
     figure_json = json.dumps(figure, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
     title = " – ".join(name for _code, name in overview.countries)
     static = "" if window else chart_svg.render(figure, title, description)
-    return Timeline(figure_json, description, totals, static, legend)
+    return Timeline(figure_json, description, totals, static, legend, figure["layout"]["height"])
 
 
 def legend_entry(entry):

@@ -126,3 +126,16 @@ def test_the_dashboard_refuses_to_be_framed(article, live_server):
     # A refused frame shows Chromium's error page, never the dashboard.
     assert frame.locator("#timeline-chart").count() == 0
     assert frame.locator("#filters").count() == 0
+
+
+@pytest.mark.parametrize("query", ["", "?dispute=syria", "?kind=summit"])
+def test_the_oembed_iframe_is_as_tall_as_the_embed_page_at_its_width(page, live_server, shipped_dataset, query):
+    """An oEmbed consumer that cannot run the resize script gets the whole page: nothing cut."""
+    from urllib.parse import quote
+
+    answer = page.request.get(f"{live_server.url}/oembed/?url={quote(live_server.url + '/embed/' + query)}").json()
+    page.set_viewport_size({"width": answer["width"], "height": answer["height"]})
+    page.goto(f"{live_server.url}/embed/{query}")
+    page.wait_for_selector("#timeline-chart[data-drawn]", state="attached")
+    content = page.evaluate("Math.ceil(document.getElementById('main').getBoundingClientRect().bottom)")
+    assert content <= answer["height"] < content + 200
