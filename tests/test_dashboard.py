@@ -5,6 +5,7 @@ import re
 from datetime import date
 
 import pytest
+from django.utils.html import escape
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -40,7 +41,7 @@ def test_it_shows_the_france_russia_story(client, dataset):
     assert response.status_code == 200
     assert response.templates[0].name == "timeline/dashboard.html"
     html = response.text
-    assert "<h1>France – Russia" in html
+    assert '<h1 id="view-heading">France – Russia' in html
     assert '<div id="timeline-chart"' in html
     assert f"{Event.objects.published().count()} events" in html  # every published event
     expected = sorted(Event.objects.published().filter(slug__in=listed(response)).values_list("slug", flat=True))
@@ -265,3 +266,19 @@ def test_the_event_page_queries_do_not_grow_with_participants(client, django_ass
         event.sources.create(url=f"https://example.org/{i}", title=str(i))
     with django_assert_max_num_queries(small):
         client.get(event.get_absolute_url())
+
+
+def test_the_title_heading_and_link_previews_say_what_the_view_shows(client, dataset):
+    page = client.get("/", {"dispute": "syria"}).text
+    assert "<title>France – Russia · Syria and Aleppo: diplomatic relations timeline</title>" in page
+    assert re.search(r'<h1 id="view-heading">France – Russia<span class="intro-sub">: Syria and Aleppo</span></h1>', page)
+    assert '<meta property="og:title" content="France – Russia · Syria and Aleppo: diplomatic relations timeline">' in page
+    assert '<meta property="og:url" content="http://testserver/?dispute=syria">' in page
+    # An htmx filter change brings the new title and heading with the results.
+    partial = client.get("/", {"kind": "summit"}, **HTMX).text
+    assert "<title>France – Russia · summit: diplomatic relations timeline</title>" in partial
+    assert 'id="view-heading" hx-swap-oob="true"' in partial
+    # The unfiltered view keeps its plain title; an event page previews as an article.
+    assert "<title>France – Russia: diplomatic relations timeline</title>" in client.get("/").text
+    event = Event.objects.published().first()
+    assert f'<meta property="og:title" content="{escape(event.title)}' in client.get(event.get_absolute_url()).text

@@ -81,7 +81,7 @@ def test_the_french_dashboard_is_french(client, dataset):
     assert response.status_code == 200
     html = response.text
     assert '<html lang="fr">' in html
-    assert "<h1>France – Russie" in html
+    assert '<h1 id="view-heading">France – Russie' in html
     assert f"{NB}: les relations, événement par événement" in html
     for label in ("Filtres", "Appliquer les filtres", "Types d’événement", "Intégrer cette vue", "Chronologie"):
         assert label in html, label
@@ -102,7 +102,7 @@ def test_the_french_dashboard_is_french(client, dataset):
 
 def test_the_english_dashboard_stays_english(client, dataset):
     html = client.get("/").text
-    assert '<html lang="en">' in html and "<h1>France – Russia" in html
+    assert '<html lang="en">' in html and '<h1 id="view-heading">France – Russia' in html
     assert "Macron hosts Putin at Versailles" in html and "Macron reçoit Poutine" not in html
     assert "29 May 2017" in html and "mai 2017" not in html
     assert "plotly-locale" not in html
@@ -250,7 +250,7 @@ def test_the_embed_code_of_a_french_page_embeds_the_french_timeline(client, data
     html = client.get("/fr/", {"dispute": "syria"}).text
     code = unescape(unescape(re.search(r'<textarea id="embed-code"[^>]*>(.*?)</textarea>', html, re.S).group(1)))
     assert 'src="http://testserver/fr/embed/?dispute=syria"' in code
-    assert f"France – Russie{NB}: chronologie des relations diplomatiques" in code
+    assert f"France – Russie · Syrie et Alep{NB}: chronologie des relations diplomatiques" in code
     assert 'data-embed-src="http://testserver/fr/embed/?dispute=syria"' in html
     assert 'value="http://testserver/fr/?dispute=syria"' in html  # the link to this view
     english = client.get("/", {"dispute": "syria"}).text
@@ -271,10 +271,10 @@ def test_the_french_embed_page_is_french(client, dataset):
 def test_oembed_answers_in_the_language_of_the_url(client, dataset):
     body = client.get("/oembed/", {"url": "http://testserver/fr/?dispute=syria"}).json()
     assert 'src="http://testserver/fr/embed/?dispute=syria"' in body["html"]
-    assert body["title"] == f"France – Russie{NB}: chronologie des relations diplomatiques"
+    assert body["title"] == f"France – Russie · Syrie et Alep{NB}: chronologie des relations diplomatiques"
     english = client.get("/oembed/", {"url": "http://testserver/?dispute=syria"}).json()
     assert 'src="http://testserver/embed/?dispute=syria"' in english["html"]
-    assert english["title"] == "France – Russia: diplomatic relations timeline"
+    assert english["title"] == "France – Russia · Syria and Aleppo: diplomatic relations timeline"
     # The discovery link of a French page names the French page.
     html = client.get("/fr/").text
     discovery = unescape(re.search(r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"', html).group(1))

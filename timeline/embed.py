@@ -34,8 +34,14 @@ EMBED_CHROME_PX = 400
 PROVIDER_NAME = "Diplomatic relations timeline"
 
 
-def timeline_title(pair_label):
-    """"France – Russia: diplomatic relations timeline", in the active language."""
+def timeline_title(pair_label, summary=""):
+    """"France – Russia: diplomatic relations timeline", with the narrowing filters in words
+    when there are some ("France – Russia · Syria and Aleppo: …"), in the active language:
+    the title of the dashboard, the embed, their oEmbed answer and their link previews."""
+    if summary:
+        return gettext("%(pair_label)s · %(filter_summary)s: diplomatic relations timeline") % {
+            "pair_label": pair_label, "filter_summary": summary,
+        }
     return gettext("%(pair_label)s: diplomatic relations timeline") % {"pair_label": pair_label}
 
 
@@ -74,7 +80,7 @@ def embed(request):
     query = form.query_string()
     context.update({
         "pair_label": form.pair_label,
-        "timeline_title": timeline_title(form.pair_label),
+        "timeline_title": timeline_title(form.pair_label, form.summary()),
         "filter_summary": form.summary(),
         "dashboard_url": with_query(reverse("timeline:dashboard"), query),
         "data_url": with_query(reverse("timeline:api-events-csv"), query),
@@ -142,7 +148,7 @@ def oembed_answer(request, parts):
     fits = timeline_for(form).height + EMBED_CHROME_PX
     height = min(fits, positive_int(request.GET.get("maxheight")) or fits)
     src = request.build_absolute_uri(with_query(reverse("timeline:embed"), form.query_string()))
-    title = timeline_title(form.pair_label)
+    title = timeline_title(form.pair_label, form.summary())
     return JsonResponse({
         "version": "1.0",
         "type": "rich",

@@ -88,6 +88,7 @@ def dashboard(request):
     form = TimelineFilter(request.GET)
     context = dashboard_context(request, form)
     context["pair_label"] = form.pair_label
+    context["filter_summary"] = form.summary()
     template = "timeline/dashboard.html"
     if wants_partial(request):
         template += "#results"

@@ -21,5 +21,5 @@ def embed_links(context):
         "json": with_query(reverse("timeline:api-events"), query),
         "width": DEFAULT_WIDTH,
         "height": DEFAULT_HEIGHT,
-        "title": timeline_title(form.pair_label),
+        "title": timeline_title(form.pair_label, form.summary()),
     }
