@@ -1,6 +1,6 @@
 """query.TimelineFilter and selectors.published_events: what each filter accepts and means."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.http import QueryDict
@@ -157,3 +157,20 @@ def test_the_form_offers_only_people_and_tags_of_published_events(story):
 
 def test_the_fields_are_the_url_parameters_in_order():
     assert list(form_for("").fields) == ["pair", "from", "to", "kind", "dispute", "person", "tag", "q"]
+
+
+def test_the_axis_fits_the_events_the_filters_chose_and_stops_there(client, dataset):
+    from .test_dashboard import figure_of
+
+    syria = figure_of(client.get("/", {"dispute": "syria"}))
+    first, last = syria["layout"]["meta"]["full_range"]
+    events = Event.objects.published().filter(disputes__slug="syria")
+    earliest = min(e.start for e in events)
+    latest = max(e.end or e.start for e in events)
+    # Padded by a few weeks and rounded to whole months, no more (was 2009-12 to 2017-07).
+    assert earliest.replace(day=1) - timedelta(days=62) <= date.fromisoformat(first) <= earliest
+    assert latest <= date.fromisoformat(last) <= latest + timedelta(days=62)
+    xaxis = syria["layout"]["xaxis"]
+    assert (xaxis["minallowed"], xaxis["maxallowed"]) == (first, last)
+    whole = figure_of(client.get("/"))["layout"]["meta"]["full_range"]
+    assert whole[0] < first

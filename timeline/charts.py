@@ -66,8 +66,8 @@ def build_figure(
     fetched); terms: office terms of the pair's countries; disputes: the disputes to draw;
     countries: [(code, name)] in lane order; view: (from, to) of the filters, either may be
     None; today: the date an open-ended view ends on (tests pass it); uirevision: keep the
-    reader's zoom while this stays the same; extent: (first, last) day of the unfiltered
-    timeline, the default view. For many events (timeline/figures.py): bins, the events
+    reader's zoom while this stays the same; extent: (first, last) day of the events the
+    filters chose, the default view. For many events (timeline/figures.py): bins, the events
     drawn as counts; kinds, the lanes (else the kinds present); tone_days, the tone summed
     per day (else summed from events); meta, what timeline.js needs to fetch detail.
     """
@@ -200,6 +200,8 @@ def figure_layout(lanes, window, uirevision, months, empty):
         "showlegend": False,
         "xaxis": {
             "type": "date", "range": [iso(window[0]), iso(window[1])], "uirevision": uirevision,
+            # Panning and zooming out stop at the view's ends: nothing lies beyond them.
+            "minallowed": iso(window[0]), "maxallowed": iso(window[1]),
             "showgrid": True, "gridcolor": GRID, "linecolor": MUTED, "ticks": "outside",
             "anchor": "y2", "automargin": False,
         },

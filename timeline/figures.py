@@ -88,12 +88,11 @@ def build_overview(form):
     names = selectors.countries(codes)
     events = selectors.matching_events(filters)
     totals = selectors.totals(events)
-    # The pair's whole span, so that narrowing the kinds does not move the axis: the same
-    # as the totals' when nothing narrows the pair.
-    narrowed = any(value for name, value in filters.items() if name != "pair")
-    extent = selectors.extent(codes) if narrowed else (totals.first, totals.last)
+    # The axis fits the events the filters chose (a dispute's 2014–2017, not the pair's
+    # 2010–2017); the office bands are clipped to it.
+    extent = (totals.first, totals.last)
     view = (filters.get("from"), filters.get("to"))
-    full = charts.view_window([], view, extent=extent if all(extent) else (totals.first, totals.last))
+    full = charts.view_window([], view, extent=extent)
     bins = []
     if not marks.drawn_one_by_one(totals.count):
         unit = marks.bin_unit(full)

@@ -255,16 +255,6 @@ def daily_tone(events):
     )
 
 
-def extent(codes):
-    """(first day, last day) of the pair's published events whatever the other filters,
-    or (None, None): the time axis stays put while the reader narrows kinds or words."""
-    span = between(Event.objects.published(), codes).aggregate(
-        first=Min("start"), last_start=Max("start"), last_end=Max("end")
-    )
-    last = max(filter(None, [span["last_start"], span["last_end"]]), default=None)
-    return span["first"], last
-
-
 def event_with_sources(slug):
     """One published event with all a detail panel shows, or None."""
     return (

@@ -76,7 +76,8 @@ def test_plotly_draws_over_it_without_a_jump(open_page, width, height):
 def test_the_figure_has_one_trace_per_kind_of_lane(open_page):
     page = open_page("/")
     metas = page.evaluate("document.getElementById('timeline-chart').data.map((t) => t.meta)")
-    assert metas == ["office", "dispute", "bar-labels", "events", "tone"]
+    # The Taormina summit (26–27 May 2017) lasts two days: its span is the one "event-span" bar.
+    assert metas == ["office", "dispute", "bar-labels", "event-span", "events", "tone"]
     # No range slider or Plotly legend: the legend and the range buttons are HTML.
     expect(page.locator("#timeline-chart .rangeslider-container")).to_have_count(0)
     expect(page.locator("#timeline-chart .legend")).to_have_count(0)
