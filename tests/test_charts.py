@@ -246,7 +246,8 @@ def test_the_relations_temperature_is_a_rolling_mean_of_tone():
     assert tone["yaxis"] == "y2"
     assert tone["x"] == ["2017-01-01", "2017-02-01", "2017-03-01", None, "2018-06-01"]
     assert tone["y"] == [4.0, 1.0, -2.0, None, 6.0]
-    assert tone["customdata"] == [1, 2, 3, None, 1]
+    # How many events, and the tone written with the minus sign (Plotly's format writes "-").
+    assert tone["customdata"] == [[1, "+4.0"], [2, "+1.0"], [3, "−2.0"], [None, None], [1, "+6.0"]]
     assert "−10 (conflict)" in figure["layout"]["annotations"][0]["text"]
     assert figure["layout"]["yaxis2"]["range"] == [-11, 11]
 

@@ -323,3 +323,23 @@ def test_the_chart_description_writes_the_temperature_as_each_language_does(clie
 
     english, french = temperature("/"), temperature("/fr/")
     assert "." in english and french == english.replace(".", ",")
+
+
+def test_a_french_page_marks_the_english_texts_it_falls_back_to_and_writes_the_minus_sign(client, dataset):
+    """Screen readers switch voice on lang="en"; the tone is written "−2", as the scale's "−10"."""
+    event = Event.objects.published().filter(summary_fr="").exclude(title_fr="").filter(tone__lt=0).first()
+    path = event.get_absolute_url()  # before a French request leaves French active
+    html = client.get(f"/fr{path}").text
+    assert '<div class="summary" lang="en">' in html
+    assert 'class="event-title">' in html  # its French title needs no mark
+    assert f"<dd>−{abs(event.tone)} " in html and f"<dd>-{abs(event.tone)}" not in html
+    english = client.get(path).text
+    assert '<div class="summary">' in english  # an English page has nothing to mark
+
+
+def test_the_temperatures_hover_writes_the_minus_sign(client, dataset):
+    figure = figure_of(client.get("/fr/"))
+    tone = next(t for t in figure["data"] if t.get("meta") == "tone")
+    written = [c[1] for c in tone["customdata"] if c and c[1]]
+    assert any(w.startswith("−") for w in written) and not any(w.startswith("-") for w in written)
+    assert any("," in w for w in written)  # the French decimal comma

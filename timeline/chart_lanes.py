@@ -31,7 +31,7 @@ from .chart_text import Words, bin_hover, event_hover, hint, wrap
 from .chart_view import duration_ms, inclusive_end, iso, leading_office, midpoint, terms_in_view
 from .dates import format_span
 from .models import TONE_MAX, TONE_MIN, Event
-from .tone import rolling_tone, thinned
+from .tone import rolling_tone, thinned, written
 
 # Count labels inside the binned marks, up to this many marks (text is costly to draw).
 BIN_LABELS_MAX = 400
@@ -344,12 +344,13 @@ def tone_line(events, window_days, tone_days, months):
             "size": 6, "color": [0 if v is None else v for v in ys],
             "colorscale": TONE_SCALE, "cmin": TONE_MIN, "cmax": TONE_MAX,
         } if dotted else {},
-        "customdata": ns,
+        # The tone written on the server: Plotly's "%{y:+.1f}" writes a hyphen for minus.
+        "customdata": [[n, None if y is None else written(y, 1)] for n, y in zip(ns, ys)],
         "hovertemplate": (
             "%{x|%d %b %Y}<br>"
             + escape(_("Average tone %(months)s months back: ") % {"months": months})
-            + "<b>%{y:+.1f}</b><br>"
-            + escape(_("over %{customdata} events"))
+            + "<b>%{customdata[1]}</b><br>"
+            + escape(_("over %{customdata[0]} events"))
             + "<extra></extra>"
         ),
         "meta": Trace.TONE,

@@ -3,7 +3,6 @@ Everything curated goes through chart_style.escape (Plotly renders a subset of H
 
 import textwrap
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _, gettext_lazy, ngettext
 
 from .chart_style import MUTED, escape
@@ -11,7 +10,7 @@ from .dates import Precision, format_date, format_span
 from .chart_view import leading_office, terms_in_view, view_window
 from .marks import Totals
 from .models import Event
-from .tone import latest_tone, tone_by_day
+from .tone import latest_tone, tone_by_day, written
 
 
 def wrap(text, width=48):
@@ -138,7 +137,7 @@ def describe(events, terms, disputes, *, countries=(), view=None, today=None, to
     if tone is not None:
         parts.append(
             _("The relations temperature ends at %(value)s on a scale from −10 (conflict) to +10 (co-operation).")
-            % {"value": ("+" if tone >= 0 else "−") + number_format(abs(tone), 1)}  # "+1,0" in French
+            % {"value": written(tone, 1)}
         )
     parts.append(_("Every event is listed below the chart."))
     return " ".join(parts)

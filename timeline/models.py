@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .dates import Precision, format_date, format_span
+from .tone import written
 from .translation import localized
 
 TONE_MIN, TONE_MAX = -10, 10
@@ -483,6 +484,11 @@ class Event(models.Model):
     def date_display(self):
         """The date in its precision: "October 2016", not "1 October 2016"."""
         return format_span(self.start, self.end, self.date_precision)
+
+    @property
+    def tone_display(self):
+        """"+3", "−5" (the scale's minus sign), "0"."""
+        return written(self.tone)
 
     def clean(self):
         check_span(self.start, self.end)

@@ -3,9 +3,19 @@ co-operation), drawn under the lanes and quoted in the chart's description."""
 
 from datetime import timedelta
 
+from django.utils.formats import number_format
+
 TONE_WINDOW_DAYS = 182
 # The line keeps at most this many points: a screen has fewer pixels.
 TONE_POINTS_MAX = 1500
+
+
+def written(tone, digits=0):
+    """A tone as readers write it, in the active language: "+3", "−4,8" in French, with
+    the minus sign of the scale's "−10" rather than a hyphen, "0" unsigned."""
+    if not tone:
+        return number_format(0, digits)
+    return ("+" if tone > 0 else "−") + number_format(abs(tone), digits)
 
 
 def tone_by_day(events):

@@ -22,15 +22,22 @@ def content_language(language=None):
     return code if code in TRANSLATED_LANGUAGES else ORIGINAL_LANGUAGE
 
 
-def localized(obj, field, language=None):
-    """obj.<field> in the active (or given) language, falling back to the original when the
-    translation is missing or blank."""
+def shown_language(obj, field, language=None):
+    """The language obj.<field> is shown in for the active (or given) language: that one
+    when the text has a version in it, else the original (a fallback)."""
     code = content_language(language)
     if code != ORIGINAL_LANGUAGE:
         value = getattr(obj, f"{field}_{code}", "")
         if value and value.strip():
-            return value
-    return getattr(obj, field)
+            return code
+    return ORIGINAL_LANGUAGE
+
+
+def localized(obj, field, language=None):
+    """obj.<field> in the active (or given) language, falling back to the original when the
+    translation is missing or blank."""
+    code = shown_language(obj, field, language)
+    return getattr(obj, field if code == ORIGINAL_LANGUAGE else f"{field}_{code}")
 
 
 def versions(obj, field):

@@ -34,6 +34,7 @@ from ..history import (
     reverted_reason,
 )
 from ..models import PUBLISH_NEEDS_SOURCE, TONE_MAX, TONE_MIN, Event, Participation, Source
+from ..tone import written
 from .concurrency import ConcurrencyAdminMixin
 from .resources import FORMATS, EventExportResource, EventResource
 from .timelinejs import timelinejs_import_view
@@ -110,7 +111,7 @@ TONE_ANCHORS = {
 
 
 def tone_label(value):
-    number = f"{value:+d}".replace("-", "−") if value else "0"
+    number = written(value)
     anchor = TONE_ANCHORS.get(value)
     return f"{number} · {anchor}" if anchor else number
 

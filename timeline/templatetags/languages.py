@@ -1,9 +1,13 @@
-"""The language switcher: the page being read, in each language of settings.LANGUAGES."""
+"""The language switcher (the page being read, in each language of settings.LANGUAGES),
+and the language of a curated text shown on a page in another one."""
 
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.html import format_html
 from django.utils.translation import get_language
+
+from ..translation import content_language, shown_language
 
 register = template.Library()
 
@@ -22,3 +26,13 @@ def language_links(context):
         {"code": code, "name": name, "url": translate_url(path, code), "current": code == current}
         for code, name in settings.LANGUAGES
     ]
+
+
+@register.simple_tag
+def lang_of(obj, field):
+    """' lang="en"' on an element whose text is the original because the page's language
+    has no version of it, so that screen readers switch voice; nothing otherwise."""
+    shown = shown_language(obj, field)
+    if shown == content_language():
+        return ""
+    return format_html(' lang="{}"', shown)
