@@ -247,3 +247,28 @@ def test_every_page_has_a_favicon_and_favicon_ico_finds_it(client, dataset, admi
         assert 'rel="icon" href="/static/timeline/favicon' in page.text
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith(".svg")
+
+
+def test_the_csv_opens_in_a_spreadsheet_with_its_accents_and_sources_apart(client, dataset):
+    body = client.get("/api/events.csv").content.decode("utf-8")
+    assert body.startswith("\ufeff")  # Excel reads UTF-8 only after a byte-order mark
+    rows = list(csv.DictReader(io.StringIO(body.removeprefix("\ufeff"))))
+    with_two = next(r for r in rows if r["sources"].count(" | ") >= 1)
+    assert len(with_two["sources"].split(" | ")) == len(with_two["source_titles"].split(" | "))
+    assert all(url.startswith("http") or url == "" for url in with_two["sources"].split(" | "))
+    assert not client.get("/api/events.csv", {"bom": "0"}).content.startswith(b"\xef\xbb\xbf")
+    bad = client.get("/api/events.csv", {"bom": "yes"})
+    assert bad.status_code == 400 and "bom" in bad.json()["errors"]
+
+
+def test_html_that_came_in_is_given_as_text_with_the_sanitised_html_apart(client, dataset):
+    event = Event.objects.published().first()
+    Event.objects.filter(pk=event.pk).update(summary='<p>Talks in <b>Paris</b><script>alert(1)</script></p>')
+    from django.core.cache import cache
+
+    cache.clear()
+    record = next(e for e in get_json(client, page_size=1000)[1]["results"] if e["slug"] == event.slug)
+    assert record["summary"] == "Talks in Paris"
+    assert record["summary_html"] == "<p>Talks in <b>Paris</b></p>"
+    plain = next(e for e in get_json(client, page_size=1000)[1]["results"] if e["slug"] != event.slug)
+    assert plain["summary_html"] == ""

@@ -14,6 +14,8 @@ from html import unescape
 from html.parser import HTMLParser
 
 import pytest
+
+from timeline.interchange.sanitize import text_and_html
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -244,7 +246,10 @@ def test_the_json_api_carries_the_payloads_intact_as_json(client, corpus):
     for i, event in enumerate(corpus):
         record = records[event.slug]
         payload, text = PAYLOADS[i], labelled(i, PAYLOADS[i])
-        assert (record["title"], record["summary"], record["quote"]) == (text, payload, payload)
+        # The summary as text, and the HTML a payload holds sanitised apart (sanitize.text_and_html).
+        assert (record["title"], record["quote"]) == (text, payload)
+        assert (record["summary"], record["summary_html"]) == text_and_html(payload)
+        assert "<script" not in record["summary_html"] and "onerror" not in record["summary_html"]
         assert record["place"]["name"] == text
         assert {p["name"] for p in record["people"]} == {text}
         assert {o["name"] for o in record["organizations"]} == {text}
@@ -262,8 +267,10 @@ def test_the_csv_export_carries_the_payloads_and_neutralises_formulas(client, co
     for i, event in enumerate(corpus):
         row = by_slug[event.slug]
         payload = PAYLOADS[i]
-        inert = "'" + payload if payload.startswith(FORMULA_TRIGGERS) else payload
-        assert (row["summary"], row["quote"]) == (inert, inert)
+        def inert(cell):
+            return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
+
+        assert (row["summary"], row["quote"]) == (inert(text_and_html(payload)[0]), inert(payload))
         assert row["title"] in (labelled(i, payload), "'" + labelled(i, payload))
     formulas = [p for p in PAYLOADS if p.startswith(FORMULA_TRIGGERS)]
     assert len(formulas) >= 2
@@ -354,7 +361,7 @@ def test_the_chart_hands_plotly_curated_text_escaped_and_readable(corpus):
     # substitute %{…}): the templates are the chart's own.
     for trace in figure["data"]:
         template = trace.get("hovertemplate", "")
-        if "%{y" in template:  # the temperature: its own words and numbers
+        if trace.get("meta") == "tone":  # the temperature: its own words and numbers
             continue
         assert template == "" or template.startswith("%{hovertext}"), template
         assert "%{" not in template.replace("%{hovertext}", "", 1), template

@@ -7,7 +7,9 @@ Bad parameters answer 400 with the offending parameter named, as JSON.
 Content in two languages: `title`, `summary` and `quote` are the original (English) texts,
 as curated; `title_fr`, `summary_fr` and `quote_fr` are their French versions, empty where
 there is none (a reader's own fallback decides what to show; the site shows the original).
-Disputes are given by slug in `disputes`. Every URL also answers under /fr/ (/fr/api/…),
+`summary` is text; where a curated or imported summary holds HTML, `summary_html` gives it
+sanitised. The CSV starts with a UTF-8 byte-order mark unless `bom=0`, so that spreadsheets
+read it as UTF-8. Disputes are given by slug in `disputes`. Every URL also answers under /fr/ (/fr/api/…),
 where `date_display` and error messages are French; the fields are the same.
 """
 
@@ -23,6 +25,7 @@ from django.views.decorators.http import require_safe
 
 from . import selectors
 from .figures import overview_for
+from .interchange.sanitize import text_and_html
 from .interchange.timelinejs_export import build_timelinejs
 from .models import Event
 from .query import ListPage, TimelineFilter, no_such_page
@@ -67,6 +70,9 @@ def absolute_url(request, path):
 
 def event_record(event, request):
     """One event as the API's JSON object (the fields the architecture guide lists)."""
+    # Text, whatever came in: an imported summary may hold HTML, given sanitised apart.
+    summary, summary_html = text_and_html(event.summary)
+    summary_fr, summary_fr_html = text_and_html(event.summary_fr)
     return {
         "id": event.pk,
         "slug": event.slug,
@@ -78,8 +84,10 @@ def event_record(event, request):
         "date_precision": event.date_precision,
         "date_display": event.date_display,
         "cancelled": event.cancelled,
-        "summary": event.summary,
-        "summary_fr": event.summary_fr,
+        "summary": summary,
+        "summary_fr": summary_fr,
+        "summary_html": summary_html,
+        "summary_fr_html": summary_fr_html,
         "quote": event.quote,
         "quote_fr": event.quote_fr,
         "countries": [country.code for country in event.countries.all()],
@@ -160,8 +168,15 @@ def events_json(request):
 CSV_COLUMNS = [
     "id", "slug", "start", "end", "date_precision", "date", "kind", "cancelled", "title",
     "summary", "quote", "countries", "people", "organizations", "disputes", "tags", "place",
-    "tone", "sources", "url", "title_fr", "summary_fr", "quote_fr", "about",
+    "tone", "sources", "url", "title_fr", "summary_fr", "quote_fr", "about", "source_titles",
 ]
+
+
+class CsvForm(forms.Form):
+    bom = forms.ChoiceField(
+        choices=[("1", "1"), ("0", "0")], required=False,
+        error_messages={"invalid_choice": "“bom” is 1 (the default: a UTF-8 byte-order mark first) or 0."},
+    )
 
 
 def neutralise(cell):
@@ -187,7 +202,10 @@ def csv_row(record):
         "disputes": "; ".join(record["disputes"]),
         "tags": "; ".join(record["tags"]),
         "place": record["place"]["name"] if record["place"] else "",
-        "sources": " | ".join(s["url"] or s["title"] for s in record["sources"]),
+        # The sources' URLs and titles in two columns, in the same order ("" for a source
+        # without a URL, a print article): a title may hold any character but a newline.
+        "sources": " | ".join(s["url"] for s in record["sources"]),
+        "source_titles": " | ".join(s["title"] or s["publisher"] for s in record["sources"]),
     }
     return [neutralise(row[column]) for column in CSV_COLUMNS]
 
@@ -198,9 +216,15 @@ def events_csv(request):
     form, events = filtered_events(request)
     if events is None:
         return bad_request(form)
+    options = CsvForm(request.GET)
+    if not options.is_valid():
+        return bad_request(options)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     pair = form.cleaned_data["pair"]
     response["Content-Disposition"] = f'attachment; filename="events-{pair}.csv"'
+    if options.cleaned_data["bom"] != "0":
+        # A byte-order mark by default: Excel then reads the file as UTF-8 ("François", "–").
+        response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
     for event in events.select_related("place__country"):

@@ -46,6 +46,14 @@ def plain_text(text):
     return " ".join(html.unescape(cleaned).split())
 
 
+def text_and_html(text):
+    """(text, sanitised HTML) of a curated text for data exports: a text typed as text is
+    given as is (its line breaks kept) with no HTML; HTML (an import's) as text and apart."""
+    if not text or not nh3.is_html(text):
+        return text or "", ""
+    return plain_text(text), clean_html(text)
+
+
 def summary_html(summary):
     """A summary as safe HTML, whether it was typed as plain text or imported as HTML.
 
