@@ -14,8 +14,6 @@ from html import unescape
 from html.parser import HTMLParser
 
 import pytest
-
-from timeline.interchange.sanitize import text_and_html
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -37,7 +35,7 @@ from tests.xss_corpus import (
 )
 from timeline import charts, selectors
 from timeline.api import FORMULA_TRIGGERS
-from timeline.interchange.sanitize import plain_text
+from timeline.interchange.sanitize import plain_text, text_and_html
 from timeline.interchange.timelinejs_import import prepare_import, write_import
 from timeline.models import Country, Dispute, Event, Person, Source, Tag
 
