@@ -89,6 +89,12 @@ def dashboard(request):
     context = dashboard_context(request, form)
     context["pair_label"] = form.pair_label
     context["filter_summary"] = form.summary()
+    # ?event=<slug>: the page opens with that event's details (a shared or restored link).
+    slug = request.GET.get("event", "").strip()
+    if slug and not wants_partial(request):
+        event = selectors.event_with_sources(slug)
+        context["open_event"] = event_context(request, event, True) if event else None
+        context["missing_event"] = event is None
     template = "timeline/dashboard.html"
     if wants_partial(request):
         template += "#results"
@@ -121,7 +127,14 @@ def event_detail(request, slug):
     if event is None:
         raise Http404("No published event here.")
     panel = wants_partial(request)
-    context = {
+    context = event_context(request, event, panel)
+    return render(request, "timeline/event.html" + ("#detail" if panel else ""), context)
+
+
+def event_context(request, event, panel):
+    """What the event page and its detail panel show (the panel also opens on the
+    dashboard's own page for ?event=<slug>)."""
+    return {
         "event": event,
         "panel": panel,
         # Inside the embed, filter links open the dashboard in a new tab instead of swapping.
@@ -131,7 +144,6 @@ def event_detail(request, slug):
             p.actor for p in event.participations.all() if p.role == Participation.Role.SPEAKER
         ],
     }
-    return render(request, "timeline/event.html" + ("#detail" if panel else ""), context)
 
 
 def current_url_parts(request):

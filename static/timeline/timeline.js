@@ -360,9 +360,49 @@
     if (box && box.querySelector(".form-errors")) box.open = true;
   }
 
+  // ---- The detail panel ---------------------------------------------------------------
+  // An event's details open over the page (a side panel beside the chart, a sheet on a
+  // phone: see the stylesheet) with the event in the address (?event=<slug>, pushed to
+  // history: Back closes it, Forward and a shared link open it; the server renders it open
+  // for such a link). A close button and Esc close it; focus moves in, then back to what
+  // opened it. Inside an embed the panel stays in the page and the address is the host's.
+  var EVENT_PARAM = "event";
+  var opener = null;
+  var leavingEntry = false; // our own history.back() on close: its popstate is no reader's
+
+  function inEmbed() {
+    return Boolean(document.body && document.body.hasAttribute("data-embed"));
+  }
+
+  function panelSlug(panel) {
+    var article = panel && panel.querySelector("[data-event]");
+    return article ? article.getAttribute("data-event") : null;
+  }
+
+  function addressedSlug() {
+    return new URL(window.location.href).searchParams.get(EVENT_PARAM);
+  }
+
+  function addressWith(slug) {
+    var url = new URL(window.location.href);
+    if (slug) url.searchParams.set(EVENT_PARAM, slug);
+    else url.searchParams.delete(EVENT_PARAM);
+    return url.pathname + url.search + url.hash;
+  }
+
+  function openEvent(slug) {
+    var gd = document.getElementById(CHART_ID);
+    if (gd) htmx.ajax("GET", eventUrl(gd, slug), {target: "#" + DETAIL_ID, swap: "innerHTML"});
+  }
+
   function showDetail() {
     var panel = document.getElementById(DETAIL_ID);
     if (!panel) return;
+    var slug = panelSlug(panel);
+    if (!inEmbed()) {
+      panel.classList.add("is-open");
+      if (slug && addressedSlug() !== slug) history.pushState({timelineEvent: slug}, "", addressWith(slug));
+    }
     var heading = panel.querySelector("h2, h1");
     var target = heading || panel;
     if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
@@ -371,6 +411,51 @@
     target.focus({preventScroll: visible});
     if (!visible) panel.scrollIntoView({block: "start"});
   }
+
+  function closeDetail(fromHistory) {
+    var panel = document.getElementById(DETAIL_ID);
+    if (!panel || !panelSlug(panel)) return;
+    var slug = panelSlug(panel);
+    panel.classList.remove("is-open");
+    panel.innerHTML = inEmbed() ? "" : '<p class="detail-empty"></p>';
+    if (!inEmbed()) panel.firstChild.textContent = panel.getAttribute("data-empty-text") || "";
+    if (!fromHistory && !inEmbed()) {
+      // Our own entry goes back off the history; a page loaded with ?event loses it.
+      if (history.state && history.state.timelineEvent) {
+        leavingEntry = true;
+        history.back();
+      } else {
+        history.replaceState(history.state, "", addressWith(null));
+      }
+    }
+    var link = document.querySelector('.event-link[href$="/' + CSS.escape(slug) + '/"]');
+    var back = opener && document.contains(opener) && opener !== document.body ? opener : link;
+    if (back) back.focus({preventScroll: true});
+    opener = null;
+  }
+
+  document.addEventListener("htmx:before:request", function (event) {
+    var target = event.detail && event.detail.ctx && event.detail.ctx.target;
+    if (target && target.id === DETAIL_ID && !opener) opener = document.activeElement;
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-detail-close]")) closeDetail(false);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || document.querySelector("dialog[open]")) return;
+    closeDetail(false);
+  });
+  window.addEventListener("popstate", function () {
+    if (leavingEntry) {
+      leavingEntry = false;
+      return;
+    }
+    if (inEmbed()) return;
+    var slug = addressedSlug();
+    var panel = document.getElementById(DETAIL_ID);
+    if (slug && slug !== panelSlug(panel)) openEvent(slug);
+    else if (!slug) closeDetail(true);
+  });
 
   document.addEventListener("htmx:config:request", dropEmptyParameters);
 

@@ -147,7 +147,7 @@ def test_clicking_a_marker_opens_its_details(open_page):
     expect(panel.locator("h2")).to_have_text(agreement.title)
     expect(panel.locator(f'a[href="{agreement.get_absolute_url()}"]')).to_be_visible()
     expect(panel.locator("ol.sources li").first).to_be_visible()
-    assert page.url.endswith("?kind=agreement")  # the filtered view stays put
+    assert page.url.endswith(f"?kind=agreement&event={agreement.slug}")  # the view stays, the event is added
 
 
 def test_a_list_row_opens_details_and_a_dispute_link_filters(open_page):
@@ -226,3 +226,57 @@ def test_on_a_phone_the_chart_and_filters_are_usable(open_page, page):
     box = page.get_by_label("Meeting", exact=True).bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 375
     page.screenshot(path=ARTIFACTS / "dashboard-phone-375-filtered.png", full_page=True)
+
+
+@pytest.mark.parametrize("width, height", [(1440, 900), (390, 844)])
+def test_the_detail_panel_opens_in_view_with_its_address_and_closes(open_page, page, width, height):
+    """Beside the chart on a desktop, a sheet on a phone: never a scroll to the page's end;
+    Esc, the close button and Back close it."""
+    page.set_viewport_size({"width": width, "height": height})
+    page = open_page("/?kind=agreement")
+    (agreement,) = events_of(kind=["agreement"])
+    panel = page.locator("#event-detail")
+
+    def opened():
+        # Back restores the page through htmx's history (a request, then a redraw).
+        page.wait_for_load_state("networkidle")
+        expect(page.locator("#timeline-chart[data-drawn]")).to_be_attached()
+        page.locator(MARKERS).first.click(force=True)
+        expect(panel.locator("h2")).to_have_text(agreement.title)
+        expect(page).to_have_url(re.compile(f"event={agreement.slug}"))
+
+    def closed():
+        expect(panel).not_to_have_class(re.compile("is-open"))
+        expect(page).not_to_have_url(re.compile("event="))
+
+    scrolled = page.evaluate("window.scrollY")
+    opened()
+    assert page.evaluate("window.scrollY") == scrolled
+    box = panel.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height + 1 and box["x"] + box["width"] <= width + 1
+    if width >= 1100:
+        assert box["x"] > width / 2  # beside the chart, on its right
+    page.keyboard.press("Escape")
+    closed()
+    opened()
+    panel.get_by_role("button", name="Close the details").click()
+    closed()
+    opened()
+    page.go_back()
+    closed()
+
+
+def test_a_shared_address_opens_the_event_and_focus_returns_to_its_row(open_page):
+    versailles = Event.objects.get(title="Macron hosts Putin at Versailles")
+    page = open_page(f"/?event={versailles.slug}")
+    panel = page.locator("#event-detail")
+    expect(panel).to_have_class(re.compile("is-open"))
+    expect(panel.locator("h2")).to_have_text(versailles.title)
+    page.keyboard.press("Escape")
+    expect(panel).not_to_have_class(re.compile("is-open"))
+    assert "event=" not in page.url
+    row = page.get_by_role("link", name=versailles.title)
+    row.click()
+    expect(panel.locator("h2")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(row).to_be_focused()
