@@ -48,7 +48,8 @@ def test_using_the_dashboard_violates_nothing(open_page):
     # A marker click opens the detail panel.
     page.locator(MARKERS).first.click(force=True)
     expect(page.locator("#event-detail h2")).to_be_visible()
-    # The embed dialog.
+    # The panel lies over the page's right side: Esc closes it. Then the embed dialog.
+    page.keyboard.press("Escape")
     page.get_by_role("button", name="Embed this view").click()
     dialog = page.locator("#embed-dialog")
     expect(dialog).to_be_visible()

@@ -234,6 +234,7 @@ def test_the_dashboard_its_panel_and_the_embed_page_show_the_corpus_as_text(open
     # The embed code a newsroom copies: the pair's names stay inside the iframe's title,
     # in the code as served and as the script rebuilds it when the dialog opens.
     served = page.evaluate(EMBED_CODE, "defaultValue")
+    page.keyboard.press("Escape")  # the detail panel lies over the page's right side
     page.get_by_role("button", name="Embed this view").click()
     built = page.evaluate(EMBED_CODE, "value")
     title = f"{names['FR']} – {names['RU']}: diplomatic relations timeline"
@@ -252,7 +253,9 @@ def test_the_dashboard_its_panel_and_the_embed_page_show_the_corpus_as_text(open
         expect(panel.locator("ol.sources .source-quote")).to_have_text(PAYLOADS[i])
         expect(panel.locator("ol.sources li > a").first).to_have_text(PAYLOADS[i])
         assert_clean(page, watched)
-    assert page.url.endswith("/?q=%5Bx")
+    # The reader stayed on this view; the address names the event open in the panel.
+    view, opened = page.url.split("&event=")
+    assert view.endswith("/?q=%5Bx") and opened == event.slug
 
     # The embed page (one test with the dashboard: the corpus is stored once for both).
     page = open_page("/embed/")
