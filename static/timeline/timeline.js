@@ -368,7 +368,6 @@
   // opened it. Inside an embed the panel stays in the page and the address is the host's.
   var EVENT_PARAM = "event";
   var opener = null;
-  var leavingEntry = false; // our own history.back() on close: its popstate is no reader's
 
   function inEmbed() {
     return Boolean(document.body && document.body.hasAttribute("data-embed"));
@@ -419,15 +418,9 @@
     panel.classList.remove("is-open");
     panel.innerHTML = inEmbed() ? "" : '<p class="detail-empty"></p>';
     if (!inEmbed()) panel.firstChild.textContent = panel.getAttribute("data-empty-text") || "";
-    if (!fromHistory && !inEmbed()) {
-      // Our own entry goes back off the history; a page loaded with ?event loses it.
-      if (history.state && history.state.timelineEvent) {
-        leavingEntry = true;
-        history.back();
-      } else {
-        history.replaceState(history.state, "", addressWith(null));
-      }
-    }
+    // The address loses the event in place: going back instead would make htmx restore
+    // (re-request and redraw) the page before it.
+    if (!fromHistory && !inEmbed()) history.replaceState(history.state, "", addressWith(null));
     var link = document.querySelector('.event-link[href$="/' + CSS.escape(slug) + '/"]');
     var back = opener && document.contains(opener) && opener !== document.body ? opener : link;
     if (back) back.focus({preventScroll: true});
@@ -446,10 +439,6 @@
     closeDetail(false);
   });
   window.addEventListener("popstate", function () {
-    if (leavingEntry) {
-      leavingEntry = false;
-      return;
-    }
     if (inEmbed()) return;
     var slug = addressedSlug();
     var panel = document.getElementById(DETAIL_ID);
