@@ -190,6 +190,11 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # Embedding: origins allowed to frame /embed/ (CSP frame-ancestors); default: any.
 EMBED_ALLOWED_ORIGINS = env_list("EMBED_ALLOWED_ORIGINS", "*")
 
+# The licence of the curated data (titles, dates, summaries, links), named in every credit
+# line and in the API's index; quoted sources keep their publishers' rights.
+DATA_LICENCE_NAME = os.environ.get("DATA_LICENCE_NAME", "CC BY 4.0")
+DATA_LICENCE_URL = os.environ.get("DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")
+
 # Where curators' links say the public site lives (absolute URLs in exports, oEmbed).
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 

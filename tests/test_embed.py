@@ -1,13 +1,15 @@
 """The embed page: frameable (and only it), cookie-free, same filters as the dashboard."""
 
 import re
+from collections import Counter
 from datetime import date
+from html import escape
 
 import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from timeline.models import Country, Event
+from timeline.models import Country, Event, Source
 
 EMBED = reverse("timeline:embed")
 
@@ -62,7 +64,8 @@ def test_the_embed_page_shows_the_filtered_events_with_count_credit_and_link(cli
     syria = Event.objects.published().filter(disputes__slug="syria")
     for event in syria:
         assert event.get_absolute_url() in page
-    assert f"{syria.count()} events from" in page
+    assert f'aria-live="polite">{syria.count()} events</p>' in page
+    assert '<p class="credit">' in page
     assert 'href="/?dispute=syria"' in page  # open the full timeline at the same filters
     assert 'id="timeline-figure"' in page
     assert 'type="application/json+oembed"' in page
@@ -118,3 +121,21 @@ def test_summaries_with_markup_are_sanitised_on_the_event_page(client, dataset):
     assert "<b>bold</b>" in page
     assert "window.pwned" not in page
     assert "javascript:" not in page and "onclick" not in page
+
+
+@pytest.mark.parametrize("path", [EMBED, reverse("timeline:dashboard")])
+def test_the_credit_line_names_the_sources_publishers_and_the_data_licence(client, dataset, path):
+    response = client.get(path, {"dispute": "syria"})
+    credit = re.search(r'<p class="credit">(.*?)</p>', response.text, re.S).group(1)
+    cited = Source.objects.filter(event__disputes__slug="syria", event__state=Event.State.PUBLISHED)
+    by_count = Counter(cited.exclude(publisher="").values_list("publisher", flat=True)).most_common()
+    top = by_count[0][0]
+    assert f"{cited.count()} sources from {escape(top)}" in credit
+    assert f"and {len(by_count) - 4} other publishers" in credit
+    assert 'href="https://creativecommons.org/licenses/by/4.0/" rel="license noopener">CC BY 4.0</a>' in credit
+
+
+@override_settings(DATA_LICENCE_NAME="ODbL 1.0", DATA_LICENCE_URL="https://opendatacommons.org/licenses/odbl/1-0/")
+def test_the_credit_line_names_the_configured_licence(client, dataset):
+    credit = re.search(r'<p class="credit">(.*?)</p>', client.get(EMBED).text, re.S).group(1)
+    assert ">ODbL 1.0</a>" in credit and "opendatacommons.org" in credit

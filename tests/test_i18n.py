@@ -263,7 +263,7 @@ def test_the_french_embed_page_is_french(client, dataset):
     html = response.text
     assert '<html lang="fr">' in html and "plotly-locale-fr" in html
     assert "Ouvrir la chronologie complète" in html and 'href="/fr/?dispute=syria"' in html
-    assert re.search(r"\d+ événements issus de \d+ sources", html)
+    assert re.search(r"\d+ sources \(.+ et \d+ autres éditeurs\)\. Licence des données :", html)
     assert "Syrie et Alep" in html
     assert "X-Frame-Options" not in response
 
@@ -343,3 +343,17 @@ def test_the_temperatures_hover_writes_the_minus_sign(client, dataset):
     written = [c[1] for c in tone["customdata"] if c and c[1]]
     assert any(w.startswith("−") for w in written) and not any(w.startswith("-") for w in written)
     assert any("," in w for w in written)  # the French decimal comma
+
+
+def test_a_person_is_named_as_each_language_writes_the_name(client, dataset):
+    """"Poutine" in French titles, bands, hovers and participant lists alike; the API gives both."""
+    versailles = "2017-05-29-versailles-meeting"
+    french = client.get(f"/fr/events/{versailles}/").text
+    participants = re.search(r"<dt>Participants</dt>\s*<dd>(.*?)</dd>", french, re.S).group(1)
+    assert "Vladimir Poutine" in participants and "Putin" not in participants
+    chart = json.dumps(figure_of(client.get("/fr/")), ensure_ascii=False)
+    assert "Poutine" in chart and "Putin" not in chart
+    assert "Putin" in json.dumps(figure_of(client.get("/")), ensure_ascii=False)
+    [meeting] = client.get("/api/events/", {"q": "Versailles", "kind": "meeting"}).json()["results"]
+    putin = next(p for p in meeting["people"] if p["slug"] == "vladimir-putin")
+    assert (putin["name"], putin["name_fr"]) == ("Vladimir Putin", "Vladimir Poutine")

@@ -93,7 +93,7 @@ def event_record(event, request):
         "countries": [country.code for country in event.countries.all()],
         "about": [country.code for country in event.about.all()],
         "people": [
-            {"name": p.person.name, "slug": p.person.slug, "role": p.role}
+            {"name": p.person.name, "name_fr": p.person.name_fr, "slug": p.person.slug, "role": p.role}
             for p in event.participations.all()
             if p.person_id
         ],

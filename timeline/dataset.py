@@ -1,8 +1,8 @@
 """Load a curated dataset (a folder of CSV files) into the database.
 
 The shipped France–Russia dataset lives in timeline/fixtures/france-russia/. Optional
-columns carry French versions beside the originals: `name_fr` (countries, disputes),
-`summary_fr` (disputes), `name_fr` (tags.csv, optional), `title_fr`, `summary_fr`, `quote_fr` (events); a missing column or
+columns carry French versions beside the originals: `name_fr` (countries, disputes, people,
+tags), `summary_fr` (disputes), `title_fr`, `summary_fr`, `quote_fr` (events); a missing column or
 an empty cell means no French version (the French pages then show the original). In
 events.csv, the optional `about` column lists the countries an event is about without taking
 part (codes separated by ";"). Loading is
@@ -160,7 +160,7 @@ class Loader:
             )
         for where, row in self.rows("people.csv"):
             country = self.lookup(Country, where, code=row["country"]) if row["country"] else None
-            self.upsert(Person, {"slug": row["slug"]}, {"name": row["name"], "country": country}, where)
+            self.upsert(Person, {"slug": row["slug"]}, {"name": row["name"], "name_fr": row.get("name_fr") or "", "country": country}, where)
         for where, row in self.rows("organizations.csv"):
             country = self.lookup(Country, where, code=row["country"]) if row["country"] else None
             self.upsert(

@@ -19,9 +19,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
-from . import selectors
-from .figures import cached_for, timeline_for
-from .models import Source
+from .figures import timeline_for
 from .query import TimelineFilter
 from .views import dashboard_context, wants_partial
 
@@ -65,12 +63,6 @@ def iframe_html(src, width, height, title):
     )
 
 
-def sources_count(form):
-    """How many sources the filter's events cite (for the embed's credit line)."""
-    events = selectors.matching_events(form.cleaned_data)
-    return cached_for(form, "sources", lambda: Source.objects.filter(event__in=events).count())
-
-
 @require_safe
 @gzip_page
 @xframe_options_exempt
@@ -85,7 +77,6 @@ def embed(request):
         "dashboard_url": with_query(reverse("timeline:dashboard"), query),
         "data_url": with_query(reverse("timeline:api-events-csv"), query),
         "oembed_url": oembed_discovery_url(request),
-        "sources_count": sources_count(form) if context["timeline"] else 0,
     })
     template = "timeline/embed.html" + ("#embed-results" if wants_partial(request) else "")
     status = 200 if form.is_valid() else 400

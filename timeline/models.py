@@ -95,6 +95,8 @@ class Country(models.Model):
 
 class Person(SlugFromName):
     name = models.CharField(_("name"), max_length=200)
+    # "Poutine" on French pages: names are transliterated differently in each language.
+    name_fr = models.CharField(_("name in French"), max_length=200, blank=True, help_text=FRENCH_HELP)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
     country = models.ForeignKey(
         Country,
@@ -113,6 +115,13 @@ class Person(SlugFromName):
         verbose_name = _("person")
         ordering = ["name"]
         verbose_name_plural = _("people")
+
+    def __str__(self):
+        return self.localized_name
+
+    @property
+    def localized_name(self):
+        return localized(self, "name")
 
 
 class OfficeTerm(models.Model):

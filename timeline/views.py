@@ -20,6 +20,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from . import selectors
+from .credit import credit_of
 from .figures import cached_for, timeline_for
 from .models import Participation
 from .query import DEFAULT_PAIR, ChartWindow, ListPage, TimelineFilter, no_such_page, normalise_pair
@@ -64,6 +65,7 @@ def dashboard_context(request, form):
         "page": page,
         "events": page.object_list,
         "page_urls": page_urls(request, page),
+        "credit": credit_of(form),
     }
 
 

@@ -78,12 +78,12 @@ class OfficeTermInline(admin.TabularInline):
 @admin.register(Person)
 class PersonAdmin(ImportExportCuratedAdmin):
     resource_classes = [PersonResource]
-    list_display = ["name", "country", "slug"]
+    list_display = ["name", "name_fr", "country", "slug"]
     list_filter = ["country"]
     list_select_related = ["country"]
-    search_fields = ["name", "slug"]
+    search_fields = ["name", "name_fr", "slug"]
     autocomplete_fields = ["country"]
-    fields = ["name", "country", "description", "slug"]
+    fields = [("name", "name_fr"), "country", "description", "slug"]
     inlines = [OfficeTermInline]
 
 

@@ -46,7 +46,7 @@ class PersonResource(CuratedResource):
     class Meta(CuratedResource.Meta):
         model = Person
         import_id_fields = ["slug"]
-        fields = ["slug", "name", "country", "description"]
+        fields = ["slug", "name", "name_fr", "country", "description"]
 
 
 class OrganizationResource(CuratedResource):
