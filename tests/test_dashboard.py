@@ -284,3 +284,25 @@ def test_the_title_heading_and_link_previews_say_what_the_view_shows(client, dat
     assert "<title>France – Russia: diplomatic relations timeline</title>" in client.get("/").text
     event = Event.objects.published().first()
     assert f'<meta property="og:title" content="{escape(event.title)}' in client.get(event.get_absolute_url()).text
+
+
+def test_the_choice_of_overlapping_markers_lists_them_in_time_order(client, dataset):
+    """timeline.js sends the slugs of markers that lie on each other; the panel lists them."""
+    later, earlier = "2017-05-29-versailles-meeting", "2014-03-17-eu-first-sanctions-over-ukraine"
+    response = client.get(reverse("timeline:events-here"), {"event": [later, earlier, "no-such-event"]}, **HTMX)
+    assert response.status_code == 200
+    assert listed(response) == [earlier, later]
+    assert "2 events at this point" in response.text and "<html" not in response.text
+    page = client.get(reverse("timeline:events-here"), {"event": [later]})
+    assert "<html" in page.text and listed(page) == [later]  # without JavaScript: a page
+
+
+@pytest.mark.parametrize("slugs, status, message", [
+    ([], 400, "“event”: give between 1 and 12 events"),
+    ([f"e{n}" for n in range(13)], 400, "“event”: give between 1 and 12 events"),
+    (["no-such-event"], 404, ""),
+])
+def test_the_choice_refuses_what_it_cannot_list(client, dataset, slugs, status, message):
+    response = client.get(reverse("timeline:events-here"), {"event": slugs})
+    assert response.status_code == status
+    assert message in response.content.decode()

@@ -86,9 +86,9 @@ def observe(view):
     partial = get("/" + view, HTTP_HX_REQUEST="true")
     seen["partial"] = re.search(r'id="event-count"[^>]*>([^<]*)<', partial.content.decode()).group(1)
     embed = get("/embed/" + view)
-    seen["embed"] = re.findall(r"\d+ events? from \d+ sources?", embed.content.decode())
+    seen["embed"] = re.findall(r'<p class="credit">(.*?)</p>', embed.content.decode(), re.S)
     embed_partial = get("/embed/" + view, HTTP_HX_REQUEST="true")
-    seen["embed-partial"] = re.findall(r"\d+ events? from \d+ sources?", embed_partial.content.decode())
+    seen["embed-partial"] = re.findall(r'<p class="credit">(.*?)</p>', embed_partial.content.decode(), re.S)
     api = json.loads(get("/api/events/" + (view or "?") + "&page_size=1000").content)
     seen["api"] = (api["count"], sorted(e["slug"] for e in api["results"]),
                    sorted(s["url"] for e in api["results"] for s in e["sources"]))
@@ -129,6 +129,15 @@ def test_it_answers_404_for_a_draft_event_page_and_panel(drafts):
     assert get(f"/events/{SLUG}/").status_code == 404
     assert get(f"/events/{SLUG}/", HTTP_HX_REQUEST="true").status_code == 404
     assert get("/events/kyoto-draft-visit/").status_code == 404
+
+
+def test_the_choice_of_overlapping_markers_never_lists_a_draft(drafts):
+    assert get(f"/events/?event={SLUG}").status_code == 404
+    versailles = "2017-05-29-versailles-meeting"
+    response = get(f"/events/?event={SLUG}&event={versailles}", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert re.findall(r'class="event-link" href="/events/([^/]+)/"', response.text) == [versailles]
+    assert_no_secret(response)
 
 
 def test_it_does_not_offer_a_person_or_tag_only_drafts_use(drafts):

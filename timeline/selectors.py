@@ -255,6 +255,11 @@ def daily_tone(events):
     )
 
 
+def published_by_slug(slugs):
+    """The published events among these slugs, in time order, as a list row shows them."""
+    return list(Event.objects.published().filter(slug__in=slugs).order_by("start", "pk"))
+
+
 def event_with_sources(slug):
     """One published event with all a detail panel shows, or None."""
     return (

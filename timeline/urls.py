@@ -7,6 +7,7 @@ app_name = "timeline"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("chart/", views.chart, name="chart"),
+    path("events/", views.events_here, name="events-here"),
     path("events/<slug:slug>/", views.event_detail, name="event"),
     path("embed/", embed.embed, name="embed"),
     path("oembed/", embed.oembed, name="oembed"),

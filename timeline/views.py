@@ -133,6 +133,27 @@ def event_detail(request, slug):
     return render(request, "timeline/event.html" + ("#detail" if panel else ""), context)
 
 
+# As many as timeline.js offers at one point of the chart.
+MAX_CHOICE = 12
+
+
+@require_safe
+@gzip_page
+def events_here(request):
+    """The events whose markers lie on each other where the reader clicked (?event=a&event=b):
+    the panel lets them choose instead of opening one of them at random."""
+    slugs = request.GET.getlist("event")
+    if not 0 < len(slugs) <= MAX_CHOICE:
+        message = _("“event”: give between 1 and %(n)s events to choose from.") % {"n": MAX_CHOICE}
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    events = selectors.published_by_slug(slugs)
+    if not events:
+        raise Http404("No published event here.")
+    panel = wants_partial(request)
+    template = "timeline/events_here.html" + ("#choice" if panel else "")
+    return render(request, template, {"events": events, "panel": panel})
+
+
 def event_context(request, event, panel):
     """What the event page and its detail panel show (the panel also opens on the
     dashboard's own page for ?event=<slug>)."""

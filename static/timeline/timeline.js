@@ -13,6 +13,10 @@
   var DETAIL_ID = "event-detail";
   var NARROW = 640; // px: phone layout below this width
   var READY_MARK = "timeline:chart-ready";
+  var EVENT_PARAM = "event";
+  var TOUCH_REACH = 14; // px between marker centres that a fingertip cannot tell apart
+  var MOUSE_REACH = 4; // px: markers hiding each other from a mouse
+  var MAX_CHOICE = 12; // events offered at one point (the server accepts as many)
   var PLOT_CONFIG = {
     responsive: true,
     displayModeBar: false,
@@ -155,6 +159,31 @@
     return pattern.replace("__slug__", encodeURIComponent(slug));
   }
 
+  // Markers that lie on each other at the reader's scale: a click offers them all rather
+  // than one at random. A fingertip covers about a marker; a mouse, whose hover names each
+  // marker first, counts only markers that hide each other.
+  function overlapping(gd, point) {
+    var xaxis = gd._fullLayout.xaxis;
+    var yaxis = gd._fullLayout.yaxis;
+    var trace = point.data;
+    var touch = isNarrow() || (window.matchMedia && window.matchMedia("(pointer: coarse)").matches);
+    var reach = touch ? TOUCH_REACH : MOUSE_REACH;
+    var x = xaxis.d2p(trace.x[point.pointIndex]);
+    var y = yaxis.d2p(trace.y[point.pointIndex]);
+    var slugs = [];
+    trace.x.forEach(function (other, i) {
+      var far = Math.hypot(xaxis.d2p(other) - x, yaxis.d2p(trace.y[i]) - y);
+      if (far <= reach && slugs.length < MAX_CHOICE) slugs.push(trace.customdata[i]);
+    });
+    return slugs;
+  }
+
+  function choiceUrl(gd, slugs) {
+    var query = new URLSearchParams();
+    slugs.forEach(function (slug) { query.append(EVENT_PARAM, slug); });
+    return gd.getAttribute("data-choice-url") + "?" + query.toString();
+  }
+
   function bindClicks(gd) {
     if (gd._timelineClicks) return;
     gd._timelineClicks = true;
@@ -167,7 +196,9 @@
         return;
       }
       if (!point || typeof point.customdata !== "string" || meta !== traces.events) return;
-      htmx.ajax("GET", eventUrl(gd, point.customdata), {target: "#" + DETAIL_ID, swap: "innerHTML"});
+      var here = overlapping(gd, point);
+      var url = here.length > 1 ? choiceUrl(gd, here) : eventUrl(gd, point.customdata);
+      htmx.ajax("GET", url, {target: "#" + DETAIL_ID, swap: "innerHTML"});
     });
     gd.on("plotly_relayout", function (change) {
       var moved = Object.keys(change || {}).some(function (key) {
@@ -366,7 +397,6 @@
   // history: Back closes it, Forward and a shared link open it; the server renders it open
   // for such a link). A close button and Esc close it; focus moves in, then back to what
   // opened it. Inside an embed the panel stays in the page and the address is the host's.
-  var EVENT_PARAM = "event";
   var opener = null;
 
   function inEmbed() {
@@ -413,7 +443,7 @@
 
   function closeDetail(fromHistory) {
     var panel = document.getElementById(DETAIL_ID);
-    if (!panel || !panelSlug(panel)) return;
+    if (!panel || !(panelSlug(panel) || panel.querySelector("[data-choice]"))) return;
     var slug = panelSlug(panel);
     panel.classList.remove("is-open");
     panel.innerHTML = inEmbed() ? "" : '<p class="detail-empty"></p>';
@@ -421,7 +451,7 @@
     // The address loses the event in place: going back instead would make htmx restore
     // (re-request and redraw) the page before it.
     if (!fromHistory && !inEmbed()) history.replaceState(history.state, "", addressWith(null));
-    var link = document.querySelector('.event-link[href$="/' + CSS.escape(slug) + '/"]');
+    var link = slug && document.querySelector('.event-link[href$="/' + CSS.escape(slug) + '/"]');
     var back = opener && document.contains(opener) && opener !== document.body ? opener : link;
     if (back) back.focus({preventScroll: true});
     opener = null;

@@ -280,3 +280,42 @@ def test_a_shared_address_opens_the_event_and_focus_returns_to_its_row(open_page
     expect(panel.locator("h2")).to_be_focused()
     page.keyboard.press("Escape")
     expect(row).to_be_focused()
+
+
+# Marker centres on the page, in the order of the events trace (its customdata: slugs).
+MARKER_CENTRES = """() => {
+  const gd = document.getElementById("timeline-chart");
+  const scatters = gd._fullData.filter((t) => t.type === "scatter");
+  const k = scatters.findIndex((t) => t.meta === gd.layout.meta.trace_names.events);
+  const trace = scatters[k];
+  const marks = [...gd.querySelectorAll(".scatterlayer .trace")[k].querySelectorAll("path.point")];
+  const points = marks.map((m) => { const b = m.getBoundingClientRect(); return [b.x + b.width / 2, b.y + b.height / 2]; });
+  return points.length === trace.customdata.length ? {points, slugs: trace.customdata} : null;
+}"""
+
+
+def test_on_a_phone_markers_that_lie_on_each_other_offer_a_choice(open_page, page):
+    """A fingertip on two markers at once gets a list of both, not one of them at random."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page = open_page("/")
+    page.evaluate("() => document.getElementById('timeline-chart').scrollIntoView()")
+    drawn = page.evaluate(MARKER_CENTRES)
+    assert drawn, "the chart draws one marker per event"
+    points, slugs = drawn["points"], drawn["slugs"]
+
+    def near(i):
+        return [j for j, (x, y) in enumerate(points) if ((x - points[i][0]) ** 2 + (y - points[i][1]) ** 2) ** 0.5 <= 14]
+
+    crowded = next((i for i in range(len(points)) if len(near(i)) > 1), None)
+    assert crowded is not None, "the shipped view has markers a fingertip cannot tell apart at 390 px"
+    expected = Event.objects.filter(slug__in=[slugs[j] for j in near(crowded)]).order_by("start", "pk")
+    page.mouse.click(*points[crowded])
+    panel = page.locator("#event-detail")
+    expect(panel.locator("h2")).to_have_text(f"{len(expected)} events at this point")
+    expect(panel.locator(".event-link")).to_have_text([e.title for e in expected])
+    assert "event=" not in page.url  # a choice is not an event to share
+    panel.locator(".event-link").last.click()
+    expect(panel.locator("h2")).to_have_text(expected.last().title)
+    expect(page).to_have_url(re.compile(f"event={expected.last().slug}"))
+    page.keyboard.press("Escape")
+    expect(panel).not_to_have_class(re.compile("is-open"))
