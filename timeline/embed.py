@@ -26,9 +26,9 @@ from .views import dashboard_context, wants_partial
 DEFAULT_WIDTH = 800
 DEFAULT_HEIGHT = 640  # the embed code's height before the page has told its host its own
 # What the embed page holds besides its chart at DEFAULT_WIDTH, measured in Chromium for the
-# shipped view (heading, zoom buttons and legend, description, list, credit; 371 px), with
-# room for a longer legend: an oEmbed iframe is as tall as its chart plus this.
-EMBED_CHROME_PX = 400
+# shipped view (heading, zoom buttons and legend, description, credit line, list, links;
+# 414 px), with room for a longer legend: an oEmbed iframe is as tall as its chart plus this.
+EMBED_CHROME_PX = 440
 PROVIDER_NAME = "Diplomatic relations timeline"
 
 

@@ -82,7 +82,8 @@ def test_the_embed_draws_inside_a_cross_origin_iframe_and_resizes_it(article):
     expect(frame.locator("#timeline-chart[data-drawn]")).to_be_attached(timeout=15_000)
     syria = selectors.published_events({"pair": "FR-RU", "dispute": Dispute.objects.get(slug="syria")})
     expect(frame.locator(MARKERS)).to_have_count(len(syria))
-    expect(frame.locator(".embed-credit")).to_contain_text(f"{len(syria)} events from")
+    expect(frame.locator("#event-count")).to_have_text(f"{len(syria)} events")
+    expect(frame.locator(".credit")).to_contain_text("sources from")
 
     # The host page's few lines size the iframe to what the embed reports.
     page.wait_for_function("window.heights.length > 0")
