@@ -10,11 +10,12 @@ HOST ?= 127.0.0.1
 # Settings for `make run`: local development on the embedded SQLite database.
 RUN_ENV := DEBUG=$${DEBUG-1}
 
-.PHONY: help run test venv migrate dataset curator collectstatic messages clean backup restore loadtest bench
+.PHONY: help run test lint format venv system-run system-test migrate dataset editor collectstatic messages clean backup restore loadtest bench
 
 help:
 	@echo "make run    set up and serve the app on http://$(HOST):$(PORT)/ (SQLite, shipped dataset)"
-	@echo "make test   run the whole test suite (unit, views, admin, browser)"
+	@echo "make test   run the whole test suite (lint, unit, views, admin, browser), in parallel"
+	@echo "make lint   ruff (lint, format check) and the templates; make format rewrites the code"
 	@echo "make backup / make restore FILE=backups/...   back up / put back the database"
 	@echo "make loadtest   gunicorn under $(CONNECTIONS) connections for $(DURATION) s while curators edit"
 	@echo "make bench      server, browser, bytes and memory at 100 to 100,000 events, against"
@@ -32,16 +33,23 @@ $(VENV)/.installed: requirements.txt requirements-test.txt
 
 venv: $(VENV)/.installed
 
+# The Debian packages a target needs, installed when missing (apt-get as root, else sudo).
+system-run:
+	@scripts/system-packages run
+
+system-test:
+	@scripts/system-packages test
+
 migrate: venv
 	@$(RUN_ENV) $(PYTHON) manage.py migrate --noinput -v 0
 
 dataset: migrate
 	@$(RUN_ENV) $(PYTHON) manage.py load_dataset --if-empty
 
-curator: migrate
-	@$(RUN_ENV) $(PYTHON) manage.py ensure_curator
+editor: migrate
+	@$(RUN_ENV) $(PYTHON) manage.py ensure_editor
 
-run: dataset curator messages
+run: system-run dataset editor messages
 	@echo
 	@echo "  Timeline:  http://$(HOST):$(PORT)/"
 	@echo "  Admin:     http://$(HOST):$(PORT)/admin/"
@@ -54,13 +62,23 @@ collectstatic: venv
 # The interface's translations (locale/*/LC_MESSAGES/django.po) compiled to .mo files, which
 # are built, not committed. Needs GNU gettext (msgfmt). After changing a text in the code:
 #   .venv/bin/python manage.py makemessages -l fr --no-location --ignore='.venv/*' --ignore='tests/*'
-messages: venv
+messages: venv system-run
 	@SECRET_KEY=messages $(PYTHON) manage.py compilemessages --ignore='.venv/*' -v 0
 
 # The suite runs on a fresh test database (SQLite, or PostgreSQL when DATABASE_URL says so),
-# against the hashed, compressed static files production serves.
-test: collectstatic messages
-	$(BIN)/pytest
+# against the hashed, compressed static files production serves, split over one worker per
+# core (pytest-xdist: each worker has its own test database, live server and Redis database).
+WORKERS ?= auto
+test: system-test lint collectstatic messages
+	$(BIN)/pytest -n $(WORKERS)
+
+lint: venv
+	@$(BIN)/ruff check --quiet .
+	@$(BIN)/ruff format --check --quiet . || { echo "make format rewrites these files" >&2; exit 1; }
+
+format: venv
+	@$(BIN)/ruff check --quiet --fix .
+	@$(BIN)/ruff format --quiet .
 
 # Backups: a consistent online copy (SQLite backup API, or pg_dump on PostgreSQL) in backups/.
 backup: venv

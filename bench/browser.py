@@ -35,8 +35,13 @@ from playwright.sync_api import sync_playwright
 # tests/conftest.py's flags: Debian's chromium as root, on a closed network.
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-quic",
 ]
 VIEWPORT = {"width": 1280, "height": 900}
@@ -97,7 +102,10 @@ TRACE_NAMES = """
     return {events: [names.events || "events", "events-cancelled"], binned: names.binned || "events-binned"};
   }
 """
-ZOOM_START = """async () => {""" + TRACE_NAMES + """
+ZOOM_START = (
+    """async () => {"""
+    + TRACE_NAMES
+    + """
   var gd = document.getElementById("timeline-chart");
   var names = zoomTraceNames(gd);
   var xs = [];
@@ -115,7 +123,11 @@ ZOOM_START = """async () => {""" + TRACE_NAMES + """
   window.__zoom.relayout_ms = performance.now() - window.__zoom.t0;
   return window.__zoom;
 }"""
-ZOOM_DONE = """() => {""" + TRACE_NAMES + """
+)
+ZOOM_DONE = (
+    """() => {"""
+    + TRACE_NAMES
+    + """
   var gd = document.getElementById("timeline-chart"), z = window.__zoom;
   if (gd.getAttribute("data-drawn") !== "true") return false;
   var names = zoomTraceNames(gd);
@@ -127,13 +139,16 @@ ZOOM_DONE = """() => {""" + TRACE_NAMES + """
   if (inside && z.done_ms == null) z.done_ms = performance.now() - z.t0;
   return inside;
 }"""
+)
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]"}
 
 
 class Browser:
     def __init__(self):
         self.playwright = sync_playwright().start()
-        self.browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        self.browser = self.playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_FLAGS
+        )
         self.version = self.browser.version
 
     def close(self):
@@ -150,8 +165,14 @@ class Browser:
             context = self.browser.new_context(viewport=VIEWPORT)
             try:
                 page = context.new_page()
-                page.on("request", lambda r: external.add(r.url) if urlsplit(r.url).hostname not in LOOPBACK
-                        and r.url.startswith("http") else None)
+                page.on(
+                    "request",
+                    lambda r: (
+                        external.add(r.url)
+                        if urlsplit(r.url).hostname not in LOOPBACK and r.url.startswith("http")
+                        else None
+                    ),
+                )
                 page.add_init_script(REPORTER)
                 if app:
                     page.add_init_script(APP_READY_OBSERVER)
@@ -165,10 +186,19 @@ class Browser:
                     visits[kind].append(visit)
                     bytes_.setdefault(kind, visit["bytes"])
                     if visit["timeout"]:
-                        return summarise(visits, bytes_, external, timed_out=True, app=app, chart_width=chart_width)
+                        return summarise(
+                            visits,
+                            bytes_,
+                            external,
+                            timed_out=True,
+                            app=app,
+                            chart_width=chart_width,
+                        )
             finally:
                 context.close()
-        return summarise(visits, bytes_, external, timed_out=False, app=app, chart_width=chart_width)
+        return summarise(
+            visits, bytes_, external, timed_out=False, app=app, chart_width=chart_width
+        )
 
     def visit(self, page, url, timeout_s, app=False):
         timings = {}
@@ -183,8 +213,10 @@ class Browser:
                 page.wait_for_timeout(50)  # lets Playwright deliver the console events
             # The paint entry and the app's marks may reach us a little after the chart.
             settle = time.monotonic() + 2
-            while (("fcp" not in timings or (app and ("visible" not in timings or "mark" not in timings)))
-                   and time.monotonic() < min(settle, deadline + 2)):
+            while (
+                "fcp" not in timings
+                or (app and ("visible" not in timings or "mark" not in timings))
+            ) and time.monotonic() < min(settle, deadline + 2):
                 page.wait_for_timeout(50)
         except PlaywrightError as error:
             if "Timeout" not in str(error) and not watchdog.finished.is_set():
@@ -196,8 +228,13 @@ class Browser:
         visit = {"timeout": ready is None, "fcp_ms": timings.get("fcp"), "ready_ms": ready}
         if app:
             visible = timings.get("visible", timings.get("fcp"))
-            visit.update(visible_ms=visible, ready_mark_ms=timings.get("mark"),
-                         visible_from="mark" if "visible" in timings else ("fcp" if visible is not None else None))
+            visit.update(
+                visible_ms=visible,
+                ready_mark_ms=timings.get("mark"),
+                visible_from="mark"
+                if "visible" in timings
+                else ("fcp" if visible is not None else None),
+            )
         return visit
 
     def zoom(self, url, timeout_s, wait_s=10):
@@ -216,15 +253,23 @@ class Browser:
                 if "Timeout" not in str(error):
                     raise
                 # data-drawn never came back: the app does not fetch detail on zoom (yet).
-                return {"status": "not supported yet", "window": [window["a"], window["b"]],
-                        "relayout_ms": window["relayout_ms"], "wait_s": wait_s}
+                return {
+                    "status": "not supported yet",
+                    "window": [window["a"], window["b"]],
+                    "relayout_ms": window["relayout_ms"],
+                    "wait_s": wait_s,
+                }
             done = page.evaluate("() => window.__zoom")
             # zoom_ms: Plotly.relayout called → the window's events drawn (a frame);
             # relayout_ms: until relayout's promise resolved; after_relayout_ms: the rest
             # (the app fetching and drawing the window's detail, or one frame).
-            return {"status": "ok", "window": [done["a"], done["b"]], "zoom_ms": done["done_ms"],
-                    "relayout_ms": done["relayout_ms"],
-                    "after_relayout_ms": max(0.0, done["done_ms"] - done["relayout_ms"])}
+            return {
+                "status": "ok",
+                "window": [done["a"], done["b"]],
+                "zoom_ms": done["done_ms"],
+                "relayout_ms": done["relayout_ms"],
+                "after_relayout_ms": max(0.0, done["done_ms"] - done["relayout_ms"]),
+            }
         finally:
             context.close()
 
@@ -252,7 +297,7 @@ def kill_page_renderers():
 
 def record(timings, text):
     if text.startswith("bench:"):
-        name, value = text[len("bench:"):].split()
+        name, value = text[len("bench:") :].split()
         timings.setdefault(name, float(value))
 
 
@@ -289,12 +334,18 @@ def median_of(visits, key):
 
 
 def summary(visits, app):
-    out = {"fcp_ms": median_of(visits, "fcp_ms"), "ready_ms": median_of(visits, "ready_ms"),
-           "runs": len([v for v in visits if not v["timeout"]])}
+    out = {
+        "fcp_ms": median_of(visits, "fcp_ms"),
+        "ready_ms": median_of(visits, "ready_ms"),
+        "runs": len([v for v in visits if not v["timeout"]]),
+    }
     if app:
         sources = sorted({v["visible_from"] for v in visits if v.get("visible_from")})
-        out.update(visible_ms=median_of(visits, "visible_ms"), ready_mark_ms=median_of(visits, "ready_mark_ms"),
-                   visible_from="/".join(sources) or None)
+        out.update(
+            visible_ms=median_of(visits, "visible_ms"),
+            ready_mark_ms=median_of(visits, "ready_mark_ms"),
+            visible_from="/".join(sources) or None,
+        )
     return out
 
 

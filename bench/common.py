@@ -73,7 +73,9 @@ def cached_database(name, synthetic_events):
     cached = CACHE / f"{name}-{synthetic_events}-{database_recipe_hash(synthetic_events)}.sqlite3"
     if cached.exists() and synthetic_count(cached) == synthetic_events:
         return cached
-    print(f"Building {cached.relative_to(ROOT)} ({synthetic_events:,} synthetic events)…", flush=True)
+    print(
+        f"Building {cached.relative_to(ROOT)} ({synthetic_events:,} synthetic events)…", flush=True
+    )
     CACHE.mkdir(parents=True, exist_ok=True)
     building = cached.with_suffix(".building")
     for stale in (building, Path(f"{building}-wal"), Path(f"{building}-shm")):
@@ -118,14 +120,23 @@ def get(port, path, headers=None, timeout=60):
 def start_gunicorn(env, port, log, workers=1, extra=()):
     return subprocess.Popen(
         [
-            sys.executable, "-m", "gunicorn", "diplomacy_site.wsgi:application",
-            "--workers", str(workers),
-            "--bind", f"127.0.0.1:{port}",
-            "--log-level", "warning",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "diplomacy_site.wsgi:application",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
             "--capture-output",
             *extra,
         ],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
 
 

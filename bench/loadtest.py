@@ -32,8 +32,16 @@ import time
 from pathlib import Path
 
 from common import (
-    ROOT, SYNTHETIC_PAIR, cached_database, copy_database, free_port, get, percentile,
-    production_env, start_gunicorn, wait_until_up,
+    ROOT,
+    SYNTHETIC_PAIR,
+    cached_database,
+    copy_database,
+    free_port,
+    get,
+    percentile,
+    production_env,
+    start_gunicorn,
+    wait_until_up,
 )
 
 ENDPOINTS = [
@@ -47,6 +55,8 @@ def with_pair(pair):
     """The endpoints for one pair's view (default: the site's default view, FR–RU)."""
     if pair:
         ENDPOINTS[:] = [(name, f"{path}?pair={pair}", headers) for name, path, headers in ENDPOINTS]
+
+
 SERVER_ERRORS = ["database is locked", "Traceback", "Internal Server Error", "WORKER TIMEOUT"]
 
 
@@ -76,7 +86,7 @@ def drive(port, connections, duration, max_requests):
             started = time.perf_counter()
             try:
                 status, _ = get(port, path, headers)
-            except Exception as error:  # noqa: BLE001 — every failure is counted and shown
+            except Exception as error:
                 results.errors[name].append(f"{type(error).__name__}: {error}")
                 continue
             elapsed = time.perf_counter() - started
@@ -95,7 +105,6 @@ def drive(port, connections, duration, max_requests):
     for thread in threads:
         thread.join(duration + 120)
     return results, time.monotonic() - started
-
 
 
 # --- the writer (a second process, through the ORM) ---------------------------------------
@@ -133,7 +142,7 @@ def run_writer(duration, interval, out_path, seed):
                         url=f"https://loadtest.example/{edits}",
                         title=f"Load-test source {edits}",
                     )
-        except Exception as error:  # noqa: BLE001 — a failed write is an error, reported
+        except Exception as error:
             failures.append(f"{type(error).__name__}: {error}")
         else:  # committed: record what the database must now hold
             events[pk] = {"title": title, "tone": tone}
@@ -150,11 +159,15 @@ def check_writes(db_path, written):
     lost = []
     with sqlite3.connect(db_path) as conn:
         for pk, expected in written["events"].items():
-            row = conn.execute("SELECT title, tone FROM timeline_event WHERE id = ?", (int(pk),)).fetchone()
+            row = conn.execute(
+                "SELECT title, tone FROM timeline_event WHERE id = ?", (int(pk),)
+            ).fetchone()
             if row != (expected["title"], expected["tone"]):
                 lost.append(f"event {pk}: expected {expected}, found {row}")
         for pk, event_pk in written["sources"].items():
-            row = conn.execute("SELECT event_id FROM timeline_source WHERE id = ?", (int(pk),)).fetchone()
+            row = conn.execute(
+                "SELECT event_id FROM timeline_source WHERE id = ?", (int(pk),)
+            ).fetchone()
             if row != (event_pk,):
                 lost.append(f"source {pk} of event {event_pk}: found {row}")
     return lost
@@ -166,12 +179,16 @@ def main():
     parser.add_argument("--duration", type=float, default=30, help="seconds of load (default 30)")
     parser.add_argument("--connections", type=int, default=64, help="concurrent connections (64)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (4)")
-    parser.add_argument("--max-requests", type=int, default=1_000_000, help="upper bound on requests")
+    parser.add_argument(
+        "--max-requests", type=int, default=1_000_000, help="upper bound on requests"
+    )
     parser.add_argument("--events", type=int, default=2000, help="synthetic events (2000)")
     parser.add_argument("--write-interval", type=float, default=0.02, help="writer pause (s)")
     parser.add_argument(
-        "--pair", default="", help=f"drive one pair's view, e.g. {SYNTHETIC_PAIR} (the 2,000 "
-        "synthetic events); default: the site's default view"
+        "--pair",
+        default="",
+        help=f"drive one pair's view, e.g. {SYNTHETIC_PAIR} (the 2,000 "
+        "synthetic events); default: the site's default view",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--writer", metavar="OUT", help=argparse.SUPPRESS)
@@ -181,7 +198,9 @@ def main():
         return run_writer(args.duration, args.write_interval, args.writer, seed=1)
 
     if not (ROOT / "staticfiles" / "staticfiles.json").exists():
-        raise SystemExit("No collected static files: run `make collectstatic` (make loadtest does).")
+        raise SystemExit(
+            "No collected static files: run `make collectstatic` (make loadtest does)."
+        )
 
     with_pair(args.pair)
     workdir = Path(tempfile.mkdtemp(prefix="loadtest-"))
@@ -191,7 +210,7 @@ def main():
         env = production_env(db)
         port = free_port()
         log_path = workdir / "gunicorn.log"
-        log = open(log_path, "w")
+        log = open(log_path, "w")  # noqa: SIM115 (closed when gunicorn stops)
         server = start_gunicorn(
             env, port, log, workers=args.workers, extra=["--backlog", "2048", "--timeout", "60"]
         )
@@ -205,9 +224,18 @@ def main():
 
         written_path = workdir / "writes.json"
         writer = subprocess.Popen(
-            [sys.executable, __file__, "--writer", str(written_path),
-             "--duration", str(args.duration), "--write-interval", str(args.write_interval)],
-            env=env, cwd=ROOT,
+            [
+                sys.executable,
+                __file__,
+                "--writer",
+                str(written_path),
+                "--duration",
+                str(args.duration),
+                "--write-interval",
+                str(args.write_interval),
+            ],
+            env=env,
+            cwd=ROOT,
         )
         # Halfway through, `make backup` runs against the live database: it must succeed
         # (its copy passes `PRAGMA quick_check`) without disturbing readers or the writer.
@@ -217,8 +245,17 @@ def main():
             time.sleep(args.duration / 2)
             started = time.perf_counter()
             backup["run"] = subprocess.run(
-                [sys.executable, str(ROOT / "manage.py"), "backup_db", "--dir", str(workdir / "backups")],
-                env=env, cwd=ROOT, capture_output=True, text=True,
+                [
+                    sys.executable,
+                    str(ROOT / "manage.py"),
+                    "backup_db",
+                    "--dir",
+                    str(workdir / "backups"),
+                ],
+                env=env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
             )
             backup["seconds"] = time.perf_counter() - started
 
@@ -237,22 +274,28 @@ def main():
         total_errors = 0
         # req/s: responses within the DURATION window (as wrk counts); the requests still in
         # flight at the deadline are waited for and counted in requests, latency and errors.
-        print(f"\n{'endpoint':<18} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+        print(
+            f"\n{'endpoint':<18} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
+        )
         for name, _, _ in ENDPOINTS:
             ok, errors = results.latencies[name], results.errors[name]
             count = len(ok) + len(errors)
             total_errors += len(errors)
             print(
                 f"{name:<18} {count:>9} {results.in_window[name] / args.duration:>8.1f} "
-                f"{percentile(ok, .5) * 1000:>8.0f} "
-                f"{percentile(ok, .99) * 1000:>8.0f} {len(errors):>7}"
+                f"{percentile(ok, 0.5) * 1000:>8.0f} "
+                f"{percentile(ok, 0.99) * 1000:>8.0f} {len(errors):>7}"
             )
             for message in sorted(set(errors))[:5]:
                 print(f"    {errors.count(message)} × {message}")
-        all_requests = sum(len(results.latencies[n]) + len(results.errors[n]) for n, _, _ in ENDPOINTS)
+        all_requests = sum(
+            len(results.latencies[n]) + len(results.errors[n]) for n, _, _ in ENDPOINTS
+        )
         in_window = sum(results.in_window.values())
-        print(f"{'all':<18} {all_requests:>9} {in_window / args.duration:>8.1f}"
-              f"   ({elapsed:.1f} s with the in-flight requests drained)")
+        print(
+            f"{'all':<18} {all_requests:>9} {in_window / args.duration:>8.1f}"
+            f"   ({elapsed:.1f} s with the in-flight requests drained)"
+        )
         print(
             "server log: "
             + ", ".join(f'{count} × "{needle}"' for needle, count in server_errors.items())
@@ -261,11 +304,15 @@ def main():
         run = backup.get("run")
         if run is not None and run.returncode == 0:
             copy = Path(run.stdout.strip().splitlines()[-1])
-            print(f"online backup during the load: ok ({copy.stat().st_size:,} bytes, "
-                  f"{backup['seconds']:.1f} s, quick_check ok)")
+            print(
+                f"online backup during the load: ok ({copy.stat().st_size:,} bytes, "
+                f"{backup['seconds']:.1f} s, quick_check ok)"
+            )
         else:
             total_errors += 1
-            print(f"online backup during the load: FAILED {run.stderr[-500:] if run else '(not run)'}")
+            print(
+                f"online backup during the load: FAILED {run.stderr[-500:] if run else '(not run)'}"
+            )
 
         if writer_status != 0 or not written_path.exists():
             print(f"writer: FAILED (exit status {writer_status})")

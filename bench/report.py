@@ -127,10 +127,14 @@ def kb(n):
 
 def table(headers, rows):
     """A Markdown table (also readable on a terminal)."""
-    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(str(h))
-              for i, h in enumerate(headers)]
+    widths = [
+        max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(str(h))
+        for i, h in enumerate(headers)
+    ]
     line = lambda cells: "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
-    return "\n".join([line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)])
+    return "\n".join(
+        [line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)]
+    )
 
 
 def server_table(results):
@@ -138,11 +142,35 @@ def server_table(results):
     for size, r in results["sizes"].items():
         for name in ENDPOINTS:
             e = r["server"][name]
-            rows.append([f"{int(size):,}", name, ms(e["first_s"]), ms(e["median_s"]), ms(e["p95_s"]),
-                         e["warm_requests"], f"{e['queries_first']} / {e['queries_warm'] or '—'}",
-                         ms(e["floor_s"]), times(e["ratio_to_floor"]), kb(e["bytes"])])
-    return table(["events", "endpoint", "first ms", "median ms", "p95 ms", "warm n", "queries",
-                  "floor ms", "÷ floor", "KB"], rows)
+            rows.append(
+                [
+                    f"{int(size):,}",
+                    name,
+                    ms(e["first_s"]),
+                    ms(e["median_s"]),
+                    ms(e["p95_s"]),
+                    e["warm_requests"],
+                    f"{e['queries_first']} / {e['queries_warm'] or '—'}",
+                    ms(e["floor_s"]),
+                    times(e["ratio_to_floor"]),
+                    kb(e["bytes"]),
+                ]
+            )
+    return table(
+        [
+            "events",
+            "endpoint",
+            "first ms",
+            "median ms",
+            "p95 ms",
+            "warm n",
+            "queries",
+            "floor ms",
+            "÷ floor",
+            "KB",
+        ],
+        rows,
+    )
 
 
 def median_ms(results, size, what, kind):
@@ -178,8 +206,11 @@ def browser_table(results):
     timeout = results["settings"]["timeout_s"]
     rows = []
     for size, r in results["sizes"].items():
-        for system, label in [("visible", "/embed/ visible (static chart)"),
-                              ("app", "/embed/ interactive (Plotly)"), *SYSTEMS[1:]]:
+        for system, label in [
+            ("visible", "/embed/ visible (static chart)"),
+            ("app", "/embed/ interactive (Plotly)"),
+            *SYSTEMS[1:],
+        ]:
             s = r.get("app" if system == "visible" else system)
             if s is None:  # a run from before the page was measured
                 continue
@@ -189,9 +220,16 @@ def browser_table(results):
                 value = s[kind].get(key)
                 t = timeout if s["timeout"] and value is None and system != "visible" else None
                 drawn = fmt_ms(value, t)
-                if system == "visible" and value is not None and visible_from_fcp(results, size, kind):
+                if (
+                    system == "visible"
+                    and value is not None
+                    and visible_from_fcp(results, size, kind)
+                ):
                     drawn += " (FCP)"
-                cells += [fmt_ms(s[kind]["fcp_ms"]) if s[kind]["fcp_ms"] is not None else "—", drawn]
+                cells += [
+                    fmt_ms(s[kind]["fcp_ms"]) if s[kind]["fcp_ms"] is not None else "—",
+                    drawn,
+                ]
             rows.append(cells)
     return table(["events", "page", "cold FCP", "cold drawn", "repeat FCP", "repeat drawn"], rows)
 
@@ -210,24 +248,41 @@ def ratios_table(results):
     for size in results["sizes"]:
         for kind in ("cold", "repeat"):
             fcp = " (FCP)" if visible_from_fcp(results, size, kind) else ""
-            rows.append([f"{int(size):,}", kind, *(ratio(results, size, kind, mine, DRAWN[other])[0]
-                                                   + (fcp if mine == VISIBLE else "")
-                                                   for _, mine, other in RATIOS)])
+            rows.append(
+                [
+                    f"{int(size):,}",
+                    kind,
+                    *(
+                        ratio(results, size, kind, mine, DRAWN[other])[0]
+                        + (fcp if mine == VISIBLE else "")
+                        for _, mine, other in RATIOS
+                    ),
+                ]
+            )
     return table(["events", "visits", *(label for label, _, _ in RATIOS)], rows)
 
 
 def browser_notes(results):
     notes = []
-    missing = [f"{int(size):,} {kind}" for size in results["sizes"] for kind in ("cold", "repeat")
-               if visible_from_fcp(results, size, kind)]
+    missing = [
+        f"{int(size):,} {kind}"
+        for size in results["sizes"]
+        for kind in ("cold", "repeat")
+        if visible_from_fcp(results, size, kind)
+    ]
     if missing:
-        notes.append("The app set no `timeline:chart-visible` mark (" + ", ".join(missing)
-                     + "): *visible* is its first contentful paint there, marked (FCP).")
+        notes.append(
+            "The app set no `timeline:chart-visible` mark ("
+            + ", ".join(missing)
+            + "): *visible* is its first contentful paint there, marked (FCP)."
+        )
     for size, r in results["sizes"].items():
         page = (r.get("floor") or {}).get("page")
         if page:
-            notes.append(f"Floor at {int(size):,} events: {page['plotly']}, a {page['width_px']} px wide div "
-                         f"({page['width_from']}), figure JSON {kb(page['figure_bytes'])} KB.")
+            notes.append(
+                f"Floor at {int(size):,} events: {page['plotly']}, a {page['width_px']} px wide div "
+                f"({page['width_from']}), figure JSON {kb(page['figure_bytes'])} KB."
+            )
     return "\n".join(f"- {n}" for n in notes)
 
 
@@ -250,10 +305,22 @@ def zoom_table(results):
         elif z["status"] == "timeout":
             cells = [f"page not drawn in {z['timeout_s']:g} s", "—", "—"]
         else:
-            cells = [f"not supported yet (no events in view within {z['wait_s']:g} s)", fmt_ms(z["relayout_ms"]), "—"]
+            cells = [
+                f"not supported yet (no events in view within {z['wait_s']:g} s)",
+                fmt_ms(z["relayout_ms"]),
+                "—",
+            ]
         rows.append([f"{int(size):,}", window, *cells])
-    return table(["events", "window (one month)", "zoom: relayout → events drawn", "Plotly.relayout alone",
-                  "after relayout → events drawn"], rows)
+    return table(
+        [
+            "events",
+            "window (one month)",
+            "zoom: relayout → events drawn",
+            "Plotly.relayout alone",
+            "after relayout → events drawn",
+        ],
+        rows,
+    )
 
 
 def edits_table(results):
@@ -263,10 +330,29 @@ def edits_table(results):
         embed = r["server"]["/embed/"]
         if e is None:
             continue
-        rows.append([f"{int(size):,}", ms(embed["first_s"]), ms(e["warm_s"]), ms(e["other_pair_s"]),
-                     ms(e["this_pair_s"]), f"{e['other_pair_queries']} / {e['this_pair_queries']}", e["repeats"]])
-    return table(["events", "/embed/ cold (first) ms", "warm ms", "after another pair's edit ms",
-                  "after this pair's edit ms", "queries (other / this)", "edits"], rows)
+        rows.append(
+            [
+                f"{int(size):,}",
+                ms(embed["first_s"]),
+                ms(e["warm_s"]),
+                ms(e["other_pair_s"]),
+                ms(e["this_pair_s"]),
+                f"{e['other_pair_queries']} / {e['this_pair_queries']}",
+                e["repeats"],
+            ]
+        )
+    return table(
+        [
+            "events",
+            "/embed/ cold (first) ms",
+            "warm ms",
+            "after another pair's edit ms",
+            "after this pair's edit ms",
+            "queries (other / this)",
+            "edits",
+        ],
+        rows,
+    )
 
 
 def bytes_table(results):
@@ -275,22 +361,51 @@ def bytes_table(results):
         for kind in ("cold", "repeat"):
             b = r["app"]["bytes"].get(kind, {})
             js, css, html = b.get("Script", 0), b.get("Stylesheet", 0), b.get("Document", 0)
-            rows.append([f"{int(size):,}", "first load" if kind == "cold" else "repeat load",
-                         kb(html), kb(js), kb(css), kb(js + css + html),
-                         kb(sum(b.values()) - js - css - html), kb(sum(b.values()))])
-    body = table(["events", "/embed/", "HTML KB", "JS KB", "CSS KB", "JS+CSS+HTML KB", "other KB", "all KB"], rows)
+            rows.append(
+                [
+                    f"{int(size):,}",
+                    "first load" if kind == "cold" else "repeat load",
+                    kb(html),
+                    kb(js),
+                    kb(css),
+                    kb(js + css + html),
+                    kb(sum(b.values()) - js - css - html),
+                    kb(sum(b.values())),
+                ]
+            )
+    body = table(
+        ["events", "/embed/", "HTML KB", "JS KB", "CSS KB", "JS+CSS+HTML KB", "other KB", "all KB"],
+        rows,
+    )
     label, measured, ok = bytes_target(results)
-    return f"{body}\n\nTarget: {label}: " + (f"{measured}, {VERDICT[ok]}." if ok is not None else "not measured.")
+    return f"{body}\n\nTarget: {label}: " + (
+        f"{measured}, {VERDICT[ok]}." if ok is not None else "not measured."
+    )
 
 
 def other_table(results):
     rows = []
     for size, r in results["sizes"].items():
         m = r["memory"]
-        external = sorted({urlsplit(u).hostname for s, _ in SYSTEMS for u in (r.get(s) or {}).get("external_requests", [])})
-        rows.append([f"{int(size):,}", f"{m['vmhwm_mb']:.0f}", f"{m['max_polled_vmrss_mb']:.0f}",
-                     ", ".join(external) or "none"])
-    return table(["events", "worker peak RSS MB (VmHWM)", "max polled VmRSS MB", "requests off loopback"], rows)
+        external = sorted(
+            {
+                urlsplit(u).hostname
+                for s, _ in SYSTEMS
+                for u in (r.get(s) or {}).get("external_requests", [])
+            }
+        )
+        rows.append(
+            [
+                f"{int(size):,}",
+                f"{m['vmhwm_mb']:.0f}",
+                f"{m['max_polled_vmrss_mb']:.0f}",
+                ", ".join(external) or "none",
+            ]
+        )
+    return table(
+        ["events", "worker peak RSS MB (VmHWM)", "max polled VmRSS MB", "requests off loopback"],
+        rows,
+    )
 
 
 def embed_bytes(results, size, kind):
@@ -306,9 +421,11 @@ VERDICT = {True: "holds", False: "misses", None: "not measured"}
 
 def bytes_target(results, size=1000, limit_kb=350):
     total = embed_bytes(results, size, "cold")
-    return (f"bytes on first load ≤ {limit_kb} KB gzip at {size:,} events",
-            "not measured" if total is None else f"{kb(total)} KB",
-            None if total is None else total <= limit_kb * 1024)
+    return (
+        f"bytes on first load ≤ {limit_kb} KB gzip at {size:,} events",
+        "not measured" if total is None else f"{kb(total)} KB",
+        None if total is None else total <= limit_kb * 1024,
+    )
 
 
 def targets(results):
@@ -338,8 +455,13 @@ def targets(results):
         rows.append(("100 events: /embed/ FCP ≤ 200 ms", "not measured", None))
     else:
         fcps = {kind: r["app"][kind]["fcp_ms"] for kind in ("cold", "repeat")}
-        rows.append(("100 events: /embed/ FCP ≤ 200 ms", " · ".join(f"{k} {fmt_ms(v)}" for k, v in fcps.items()),
-                     None if None in fcps.values() else all(v <= 200 for v in fcps.values())))
+        rows.append(
+            (
+                "100 events: /embed/ FCP ≤ 200 ms",
+                " · ".join(f"{k} {fmt_ms(v)}" for k, v in fcps.items()),
+                None if None in fcps.values() else all(v <= 200 for v in fcps.values()),
+            )
+        )
 
     for size in (100, 1000):
         versus(size, INTERACTIVE, "vis", 1.0, "/embed/ interactive ≤ 1.0× vis-timeline drawn")
@@ -351,19 +473,34 @@ def targets(results):
 
     r = results["sizes"].get("100000")
     if r is None:
-        rows.append(("100,000 events: zoom to one month shows its events ≤ 500 ms", "not measured", None))
+        rows.append(
+            ("100,000 events: zoom to one month shows its events ≤ 500 ms", "not measured", None)
+        )
     else:
         zoom = r["zoom"]
-        rows.append(("100,000 events: zoom to one month shows its events ≤ 500 ms", zoom_text(zoom),
-                     zoom["zoom_ms"] <= 500 if zoom["status"] == "ok" else
-                     (None if zoom["status"] == "not supported yet" else False)))
+        rows.append(
+            (
+                "100,000 events: zoom to one month shows its events ≤ 500 ms",
+                zoom_text(zoom),
+                zoom["zoom_ms"] <= 500
+                if zoom["status"] == "ok"
+                else (None if zoom["status"] == "not supported yet" else False),
+            )
+        )
 
     edits = r["server"].get("edits") if r else None
-    for key, what in (("other_pair_s", "another pair's event"), ("this_pair_s", "one of the pair's events")):
+    for key, what in (
+        ("other_pair_s", "another pair's event"),
+        ("this_pair_s", "one of the pair's events"),
+    ):
         value = edits[key] if edits else None
-        rows.append((f"100,000 events: first /embed/ request after saving {what} ≤ 0.5 s",
-                     "not measured" if value is None else f"{ms(value)} ms",
-                     None if value is None else value <= 0.5))
+        rows.append(
+            (
+                f"100,000 events: first /embed/ request after saving {what} ≤ 0.5 s",
+                "not measured" if value is None else f"{ms(value)} ms",
+                None if value is None else value <= 0.5,
+            )
+        )
 
     rows.append(bytes_target(results))
     return rows
@@ -375,9 +512,11 @@ def targets_table(results):
 
 def machine_line(results):
     m = results["machine"]
-    return (f"{results['date']} · {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM · {m['os']} · "
-            f"Python {m['python']} · Chromium {m['chromium']} · load average {m['load_average_at_start'][0]} "
-            f"at start, {m['load_average_at_end'][0]} at end")
+    return (
+        f"{results['date']} · {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM · {m['os']} · "
+        f"Python {m['python']} · Chromium {m['chromium']} · load average {m['load_average_at_start'][0]} "
+        f"at start, {m['load_average_at_end'][0]} at end"
+    )
 
 
 def sections(results):
@@ -385,10 +524,18 @@ def sections(results):
     notes = browser_notes(results)
     return [
         ("Server (in-process test Client; times in ms)", server_table(results)),
-        ("First request after an edit (in-process test Client, /embed/ for XA-XB)", edits_table(results)),
-        (f"Browser: first contentful paint and chart drawn (median of {runs} run(s))",
-         browser_table(results) + (f"\n\n{notes}" if notes else "")),
-        ("Browser ratios (the app's median ÷ the other page's, same kind of visit)", ratios_table(results)),
+        (
+            "First request after an edit (in-process test Client, /embed/ for XA-XB)",
+            edits_table(results),
+        ),
+        (
+            f"Browser: first contentful paint and chart drawn (median of {runs} run(s))",
+            browser_table(results) + (f"\n\n{notes}" if notes else ""),
+        ),
+        (
+            "Browser ratios (the app's median ÷ the other page's, same kind of visit)",
+            ratios_table(results),
+        ),
         ("Bytes on the wire for /embed/", bytes_table(results)),
         ("Zoom to one month on /embed/", zoom_table(results)),
         ("Memory and requests off loopback", other_table(results)),
@@ -404,11 +551,14 @@ def print_tables(results):
 
 def write_readme(results, path):
     s = results["settings"]
-    parts = [EXPLANATION, "## Latest results\n",
-             machine_line(results) + ".\n",
-             f"Run: sizes {', '.join(f'{int(n):,}' for n in results['sizes'])}; {s['runs']} browser run(s) per page; "
-             f"{s['timeout_s']:g} s timeout per page; {s['budget_s']:g} s of warm requests per endpoint"
-             f"{' (quick mode)' if s['quick'] else ''}; took {results['duration_s'] / 60:.1f} min.\n"]
+    parts = [
+        EXPLANATION,
+        "## Latest results\n",
+        machine_line(results) + ".\n",
+        f"Run: sizes {', '.join(f'{int(n):,}' for n in results['sizes'])}; {s['runs']} browser run(s) per page; "
+        f"{s['timeout_s']:g} s timeout per page; {s['budget_s']:g} s of warm requests per endpoint"
+        f"{' (quick mode)' if s['quick'] else ''}; took {results['duration_s'] / 60:.1f} min.\n",
+    ]
     for title, body in sections(results):
         parts.append(f"### {title}\n\n{body}\n")
     path.write_text("\n".join(parts))

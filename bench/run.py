@@ -28,14 +28,23 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import competitors  # noqa: E402
-import report  # noqa: E402
-from browser import VIEWPORT, Browser  # noqa: E402
-from common import (  # noqa: E402
-    CACHE, ROOT, SYNTHETIC_PAIR, cached_database, copy_database, free_port, get, production_env,
-    start_gunicorn, stop, wait_until_up,
+import competitors
+import report
+from browser import VIEWPORT, Browser
+from common import (
+    CACHE,
+    ROOT,
+    SYNTHETIC_PAIR,
+    cached_database,
+    copy_database,
+    free_port,
+    get,
+    production_env,
+    start_gunicorn,
+    stop,
+    wait_until_up,
 )
-from memory import WorkerMemory  # noqa: E402
+from memory import WorkerMemory
 
 SIZES = [100, 1000, 10000, 100000]
 QUICK_SIZES = [100, 1000]
@@ -43,7 +52,9 @@ RESULTS = ROOT / "bench" / "results"
 PAIR_QUERY = f"?pair={SYNTHETIC_PAIR}"
 # What the worker serves after the browser's /embed/ visits, for its memory figure.
 MEMORY_REQUESTS = [
-    ("/", {}), ("/", {"HX-Request": "true"}), ("/api/events/", {}),
+    ("/", {}),
+    ("/", {"HX-Request": "true"}),
+    ("/api/events/", {}),
 ]
 
 
@@ -52,7 +63,11 @@ def machine():
         try:
             for line in Path(path).read_text().splitlines():
                 if line.startswith(prefix):
-                    return line.split(":", 1)[1].strip() if ":" in line else line.split("=", 1)[1].strip('"')
+                    return (
+                        line.split(":", 1)[1].strip()
+                        if ":" in line
+                        else line.split("=", 1)[1].strip('"')
+                    )
         except OSError:
             pass
         return "unknown"
@@ -73,8 +88,12 @@ def exported(cached, env):
     out = CACHE / "pages" / cached.stem
     if not (out / "vis.json").exists():
         print("  exporting the events for TimelineJS and vis-timeline…", flush=True)
-        subprocess.run([sys.executable, str(ROOT / "bench" / "competitors.py"), "export", "--out", str(out)],
-                       env=env, cwd=ROOT, check=True)
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "competitors.py"), "export", "--out", str(out)],
+            env=env,
+            cwd=ROOT,
+            check=True,
+        )
     competitors.write_pages(out)  # cheap, and keeps the pages in step with competitors.py
     return out
 
@@ -89,14 +108,26 @@ def measure_size(events, browser, args, workdir):
     server_json = workdir / "server.json"
     # Its own copy: its edits must not reach what gunicorn serves or the competitors' data.
     server_db = copy_database(cached, workdir, "server.sqlite3")
-    subprocess.run([sys.executable, str(ROOT / "bench" / "server.py"), "--out", str(server_json),
-                    "--budget", str(args.budget), "--edit-repeats", str(args.edit_repeats)],
-                   env=production_env(server_db), cwd=ROOT, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "server.py"),
+            "--out",
+            str(server_json),
+            "--budget",
+            str(args.budget),
+            "--edit-repeats",
+            str(args.edit_repeats),
+        ],
+        env=production_env(server_db),
+        cwd=ROOT,
+        check=True,
+    )
     result["server"] = json.loads(server_json.read_text())
 
     pages = exported(cached, env)
     port = free_port()
-    log = open(workdir / "gunicorn.log", "w")
+    log = open(workdir / "gunicorn.log", "w")  # noqa: SIM115 (closed when gunicorn stops)
     # One worker, so one process serves every request of the size (its memory is the figure);
     # a long timeout, so that a slow page at 100,000 events is measured, not killed.
     gunicorn = start_gunicorn(env, port, log, workers=1, extra=["--timeout", "1200"])
@@ -106,7 +137,9 @@ def measure_size(events, browser, args, workdir):
             # The competitors first: a timed-out /embed/ leaves the worker busy for a while.
             for name, page in (("timelinejs", "timelinejs.html"), ("vis", "vis.html")):
                 print(f"  browser: {name}…", flush=True)
-                result[name] = browser.visits(f"http://127.0.0.1:{static_port}/{page}", args.runs, args.timeout)
+                result[name] = browser.visits(
+                    f"http://127.0.0.1:{static_port}/{page}", args.runs, args.timeout
+                )
             print("  browser: /embed/…", flush=True)
             embed_url = f"http://127.0.0.1:{port}/embed/{PAIR_QUERY}"
             result["app"] = browser.visits(embed_url, args.runs, args.timeout, app=True)
@@ -123,8 +156,13 @@ def measure_size(events, browser, args, workdir):
             width = result["app"].get("chart_width_px")
             floor = competitors.write_floor(pages, html.decode(), width or VIEWPORT["width"])
             floor["width_from"] = "app's #timeline-chart" if width else "viewport (app not drawn)"
-            print(f"  browser: floor (plotly.js alone, {floor['plotly']}, {floor['width_px']} px)…", flush=True)
-            result["floor"] = browser.visits(f"http://127.0.0.1:{static_port}/floor.html", args.runs, args.timeout)
+            print(
+                f"  browser: floor (plotly.js alone, {floor['plotly']}, {floor['width_px']} px)…",
+                flush=True,
+            )
+            result["floor"] = browser.visits(
+                f"http://127.0.0.1:{static_port}/floor.html", args.runs, args.timeout
+            )
             result["floor"]["page"] = floor
             print("  memory: dashboard, htmx partial, API…", flush=True)
             for path, headers in MEMORY_REQUESTS:
@@ -140,16 +178,35 @@ def measure_size(events, browser, args, workdir):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="", help=f"events per database (default: {' '.join(map(str, SIZES))})")
-    parser.add_argument("--quick", action="store_true",
-                        help=f"sizes {' '.join(map(str, QUICK_SIZES))} (unless --sizes), 1 browser run, 2 s budget")
-    parser.add_argument("--runs", type=int, default=3, help="browser runs per page, median taken (3)")
-    parser.add_argument("--timeout", type=float, default=60, help="seconds a page may take to draw (60)")
-    parser.add_argument("--budget", type=float, default=10, help="seconds of warm requests per endpoint (10)")
-    parser.add_argument("--edit-repeats", type=int, default=3,
-                        help="edits of each kind before a timed /embed/ request, median kept (3)")
+    parser.add_argument(
+        "--sizes", default="", help=f"events per database (default: {' '.join(map(str, SIZES))})"
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"sizes {' '.join(map(str, QUICK_SIZES))} (unless --sizes), 1 browser run, 2 s budget",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=3, help="browser runs per page, median taken (3)"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=60, help="seconds a page may take to draw (60)"
+    )
+    parser.add_argument(
+        "--budget", type=float, default=10, help="seconds of warm requests per endpoint (10)"
+    )
+    parser.add_argument(
+        "--edit-repeats",
+        type=int,
+        default=3,
+        help="edits of each kind before a timed /embed/ request, median kept (3)",
+    )
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split()] if args.sizes else (QUICK_SIZES if args.quick else SIZES)
+    sizes = (
+        [int(s) for s in args.sizes.split()]
+        if args.sizes
+        else (QUICK_SIZES if args.quick else SIZES)
+    )
     if args.quick:
         args.runs, args.budget, args.edit_repeats = 1, 2, 1
 
@@ -158,10 +215,15 @@ def main():
     competitors.install()
     started = time.monotonic()
     results = {
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
-        "settings": {"runs": args.runs, "timeout_s": args.timeout, "budget_s": args.budget,
-                     "edit_repeats": args.edit_repeats, "quick": args.quick},
+        "settings": {
+            "runs": args.runs,
+            "timeout_s": args.timeout,
+            "budget_s": args.budget,
+            "edit_repeats": args.edit_repeats,
+            "quick": args.quick,
+        },
         "sizes": {},
     }
     browser = Browser()
@@ -186,8 +248,10 @@ def main():
     print()
     report.print_tables(results)
     report.write_readme(results, ROOT / "bench" / "README.md")
-    print(f"\nRaw results: {raw.relative_to(ROOT)}; report: bench/README.md "
-          f"({results['duration_s'] / 60:.1f} min)")
+    print(
+        f"\nRaw results: {raw.relative_to(ROOT)}; report: bench/README.md "
+        f"({results['duration_s'] / 60:.1f} min)"
+    )
 
 
 if __name__ == "__main__":

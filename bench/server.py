@@ -22,7 +22,7 @@ from pathlib import Path
 import django
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import SYNTHETIC_PAIR, percentile  # noqa: E402
+from common import SYNTHETIC_PAIR, percentile
 
 django.setup()
 
@@ -87,7 +87,11 @@ def measure(budget):
         cache.clear()
         first, size, first_queries = counted(client, path, headers)
         warm, warm_queries = [], set()
-        while first <= SLOW_S and len(warm) < MAX_WARM and (len(warm) < MIN_WARM or sum(warm) < budget):
+        while (
+            first <= SLOW_S
+            and len(warm) < MAX_WARM
+            and (len(warm) < MIN_WARM or sum(warm) < budget)
+        ):
             elapsed, _, queries = counted(client, path, headers)
             warm.append(elapsed)
             warm_queries.add(queries)
@@ -126,14 +130,24 @@ def other_pair_event():
     event = others.filter(countries__code="FR").filter(countries__code="RU").order_by("pk").first()
     if event:
         return event, "France–Russia"
-    a, b = (Country.objects.get_or_create(code=code, defaults={"name": f"Bench country {code}"})[0]
-            for code in ("XC", "XD"))
-    event = Event.objects.create(
-        slug="bench-other-pair-edit", title="Bench meeting of another pair", kind=Event.Kind.MEETING,
-        start=datetime.date(2010, 1, 1), state=Event.State.PUBLISHED,
+    a, b = (
+        Country.objects.get_or_create(code=code, defaults={"name": f"Bench country {code}"})[0]
+        for code in ("XC", "XD")
     )
-    Source.objects.create(event=event, url="https://news.example/bench-other-pair-edit", publisher="Bench",
-                          title="Bench meeting", published=event.start)
+    event = Event.objects.create(
+        slug="bench-other-pair-edit",
+        title="Bench meeting of another pair",
+        kind=Event.Kind.MEETING,
+        start=datetime.date(2010, 1, 1),
+        state=Event.State.PUBLISHED,
+    )
+    Source.objects.create(
+        event=event,
+        url="https://news.example/bench-other-pair-edit",
+        publisher="Bench",
+        title="Bench meeting",
+        published=event.start,
+    )
     event.countries.set([a, b])
     return event, "made between XC and XD"
 
@@ -149,7 +163,9 @@ def measure_edits(repeats):
     client = Client(headers={"Host": "127.0.0.1"})
     path, headers = f"/embed/{PAIR_QUERY}", {}
     other, found = other_pair_event()
-    pair_events = selectors.between(Event.objects.published(), SYNTHETIC_PAIR.split("-")).order_by("start", "pk")
+    pair_events = selectors.between(Event.objects.published(), SYNTHETIC_PAIR.split("-")).order_by(
+        "start", "pk"
+    )
     ours = pair_events[pair_events.count() // 2]
     bases = {other.pk: other.title, ours.pk: ours.title}
     runs = {"warm": [], "other_pair": [], "this_pair": []}
@@ -162,22 +178,34 @@ def measure_edits(repeats):
             elapsed, _, count = counted(client, path, headers)
             runs[key].append(elapsed)
             queries[key].append(count)
-    result = {"path": path, "repeats": repeats, "other_event": f"{other.slug} ({found})", "this_event": ours.slug}
+    result = {
+        "path": path,
+        "repeats": repeats,
+        "other_event": f"{other.slug} ({found})",
+        "this_event": ours.slug,
+    }
     for key, values in runs.items():
         result[f"{key}_s"] = statistics.median(values)
         result[f"{key}_runs_s"] = values
     for key, counts in queries.items():
         result[f"{key}_queries"] = max(counts)
-    print(f"  after an edit  warm {result['warm_s'] * 1000:8.1f} ms  other pair {result['other_pair_s'] * 1000:8.1f} ms  "
-          f"this pair {result['this_pair_s'] * 1000:8.1f} ms", flush=True)
+    print(
+        f"  after an edit  warm {result['warm_s'] * 1000:8.1f} ms  other pair {result['other_pair_s'] * 1000:8.1f} ms  "
+        f"this pair {result['this_pair_s'] * 1000:8.1f} ms",
+        flush=True,
+    )
     return result
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", required=True, help="where to write the JSON results")
-    parser.add_argument("--budget", type=float, default=10.0, help="seconds of warm requests per endpoint")
-    parser.add_argument("--edit-repeats", type=int, default=3, help="edits of each kind timed, median kept (3)")
+    parser.add_argument(
+        "--budget", type=float, default=10.0, help="seconds of warm requests per endpoint"
+    )
+    parser.add_argument(
+        "--edit-repeats", type=int, default=3, help="edits of each kind timed, median kept (3)"
+    )
     args = parser.parse_args()
     results = measure(args.budget)
     results["edits"] = measure_edits(args.edit_repeats)  # last: it writes to the database

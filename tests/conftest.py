@@ -10,6 +10,9 @@ from django.db import connection, transaction
 from django.utils import translation
 
 from timeline.dataset import load_dataset
+from timeline.roles import CURATOR, EDITOR
+
+from .factories import make_user
 
 
 def timeline_models():
@@ -25,6 +28,25 @@ def compiled_translations():
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Hashing a password the production way takes a noticeable fraction of a second; the
+    tests that log in by password do not test the hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def curator(db):
+    """Carla, a staff user in the Curator group (drafts, no publishing)."""
+    return make_user("carla", CURATOR)
+
+
+@pytest.fixture
+def editor(db):
+    """Edgar, a staff user in the Editor group (publishes, deletes, restores)."""
+    return make_user("edgar", EDITOR)
 
 
 @pytest.fixture(scope="session")

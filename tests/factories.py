@@ -1,6 +1,10 @@
-"""Small builders for the dashboard tests: countries, people, terms, disputes, events."""
+"""Small builders for the tests: users in the curators' groups, countries, people, terms,
+disputes, events."""
 
 from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from timeline.caching import data_changed
 from timeline.models import (
@@ -15,23 +19,54 @@ from timeline.models import (
     Tag,
 )
 
+# The password of the users that log in through the login form (the others force_login).
+PASSWORD = "a-long-test-password"
+
+
+def make_user(username, group=None, *, is_staff=True, password=PASSWORD, **extra):
+    """A staff user, in one of the groups timeline.roles makes (CURATOR, EDITOR) if given."""
+    user = get_user_model().objects.create_user(
+        username=username, password=password, is_staff=is_staff, **extra
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def bare_event(title="Versailles meeting", *, sources=0, **values):
+    """An event with only what the model requires (a meeting on 29 May 2017), and `sources`
+    plain sources."""
+    values = {"kind": Event.Kind.MEETING, "start": date(2017, 5, 29), **values}
+    made = Event.objects.create(title=title, **values)
+    for n in range(sources):
+        Source.objects.create(event=made, url=f"https://example.org/{made.pk}/{n}", title="Report")
+    return made
+
 
 def country(code, name=None):
     names = {"FR": "France", "RU": "Russia", "UA": "Ukraine", "SY": "Syria", "DE": "Germany"}
-    return Country.objects.get_or_create(code=code, defaults={"name": name or names.get(code, code)})[0]
+    return Country.objects.get_or_create(
+        code=code, defaults={"name": name or names.get(code, code)}
+    )[0]
 
 
 def person(name, code=None):
-    return Person.objects.get_or_create(name=name, defaults={"country": country(code) if code else None})[0]
+    return Person.objects.get_or_create(
+        name=name, defaults={"country": country(code) if code else None}
+    )[0]
 
 
 def term(name, office, code, start, end=None):
-    return OfficeTerm.objects.create(person=person(name, code), office=office, country=country(code), start=start, end=end)
+    return OfficeTerm.objects.create(
+        person=person(name, code), office=office, country=country(code), start=start, end=end
+    )
 
 
 def dispute(slug, start, end=None, parties=("FR", "RU"), name=None):
     status = Dispute.Status.RESOLVED if end else Dispute.Status.ACTIVE
-    d = Dispute.objects.create(slug=slug, name=name or slug.replace("-", " ").title(), start=start, end=end, status=status)
+    d = Dispute.objects.create(
+        slug=slug, name=name or slug.replace("-", " ").title(), start=start, end=end, status=status
+    )
     d.parties.add(*[country(c) for c in parties])
     return d
 
@@ -62,7 +97,9 @@ def event(
     if place:
         e.place = Place.objects.get_or_create(name=place)[0]
         e.save(update_fields=["place"])
-    Source.objects.create(event=e, url=f"https://example.org/{e.slug}", title=title, publisher="Example")
+    Source.objects.create(
+        event=e, url=f"https://example.org/{e.slug}", title=title, publisher="Example"
+    )
     return e
 
 
@@ -75,23 +112,27 @@ def many_events(n, *, start=date(2010, 1, 1)):
     tags = [tag(f"tag-{i}") for i in range(3)]
     places = [Place.objects.get_or_create(name=f"Place {i}")[0] for i in range(4)]
     offset = Event.objects.count()
-    events = Event.objects.bulk_create([
-        Event(
-            title=f"Event {offset + i}",
-            slug=f"event-{offset + i}",
-            start=date(start.year + i // 300, 1 + (i // 25) % 12, 1 + i % 25),
-            kind=Event.Kind.values[i % len(Event.Kind.values)],
-            state=Event.State.PUBLISHED,
-            place=places[i % 4],
-            cancelled=(i % 7 == 0),
-            tone=(i % 21) - 10,
-        )
-        for i in range(n)
-    ])
+    events = Event.objects.bulk_create(
+        [
+            Event(
+                title=f"Event {offset + i}",
+                slug=f"event-{offset + i}",
+                start=date(start.year + i // 300, 1 + (i // 25) % 12, 1 + i % 25),
+                kind=Event.Kind.values[i % len(Event.Kind.values)],
+                state=Event.State.PUBLISHED,
+                place=places[i % 4],
+                cancelled=(i % 7 == 0),
+                tone=(i % 21) - 10,
+            )
+            for i in range(n)
+        ]
+    )
     Event.countries.through.objects.bulk_create(
         [Event.countries.through(event=e, country=c) for e in events for c in (fr, ru)]
     )
-    Event.disputes.through.objects.bulk_create([Event.disputes.through(event=e, dispute=row) for e in events])
+    Event.disputes.through.objects.bulk_create(
+        [Event.disputes.through(event=e, dispute=row) for e in events]
+    )
     Event.tags.through.objects.bulk_create(
         [Event.tags.through(event=e, tag=tags[i % 3]) for i, e in enumerate(events)]
     )

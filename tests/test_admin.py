@@ -5,8 +5,6 @@ import json
 from datetime import date
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -23,30 +21,13 @@ from timeline.models import (
     Source,
     Tag,
 )
-from timeline.roles import CURATOR, EDITOR
+
+from .admin_forms import admin_form_data, errors_in, set_inline
+from .factories import bare_event, make_user
 
 pytestmark = pytest.mark.django_db
 
 NEEDS_SOURCE = "An event cannot be published without at least one source."
-
-
-def make_user(username, group=None, **extra):
-    user = get_user_model().objects.create_user(
-        username=username, password="a-long-test-password", is_staff=True, **extra
-    )
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def curator(client):
-    return make_user("carla", CURATOR)
-
-
-@pytest.fixture
-def editor(client):
-    return make_user("edgar", EDITOR)
 
 
 @pytest.fixture
@@ -67,74 +48,6 @@ def versailles(france):
 @pytest.fixture
 def macron(france):
     return Person.objects.create(name="Emmanuel Macron", country=france)
-
-
-def make_event(title="Versailles meeting", *, sources=0, **values):
-    values = {"kind": Event.Kind.MEETING, "start": date(2017, 5, 29), **values}
-    event = Event.objects.create(title=title, **values)
-    for n in range(sources):
-        Source.objects.create(event=event, url=f"https://example.org/{event.pk}/{n}", title="Report")
-    return event
-
-
-def _value(bound_field):
-    value = bound_field.value()
-    if value is None or value is False:
-        return None
-    if value is True:
-        return "on"
-    if isinstance(value, (list, tuple)):
-        return [str(v) for v in value]
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
-def admin_form_data(response):
-    """The POST data the admin form in `response` would send as it stands: the main form's
-    fields and every inline's management form and forms (what a browser would submit)."""
-    data = {}
-
-    def add(form):
-        for name in form.fields:
-            value = _value(form[name])
-            if value is not None:
-                data[form.add_prefix(name)] = value
-
-    add(response.context["adminform"].form)
-    inlines = response.context["inline_admin_formsets"] if "inline_admin_formsets" in response.context else []
-    for inline in inlines:
-        formset = inline.formset
-        add(formset.management_form)
-        for form in formset.forms:
-            add(form)
-    return data
-
-
-def set_inline(data, prefix, rows):
-    """Fill the inline `prefix` with `rows` (dicts of field values) after the existing ones."""
-    initial = int(data[f"{prefix}-INITIAL_FORMS"])
-    for offset, row in enumerate(rows):
-        for name, value in row.items():
-            data[f"{prefix}-{initial + offset}-{name}"] = value
-    data[f"{prefix}-TOTAL_FORMS"] = str(initial + len(rows))
-    return data
-
-
-def errors_in(response):
-    """Every error message on the admin form page (form, fields and inlines)."""
-    messages = []
-    context = response.context
-    form = context["adminform"].form
-    messages += form.non_field_errors()
-    for field_errors in form.errors.values():
-        messages += field_errors
-    for inline in context["inline_admin_formsets"]:
-        messages += inline.formset.non_form_errors()
-        for form_errors in inline.formset.errors:
-            for field_errors in form_errors.values():
-                messages += field_errors
-    return [str(m) for m in messages]
 
 
 NEW_EVENT = {
@@ -167,13 +80,19 @@ def test_it_lets_a_curator_add_an_event_with_a_source_and_a_participant_as_a_dra
     data["place"] = str(versailles.pk)
     data["countries"] = [str(france.pk), str(russia.pk)]
     data["state"] = "published"  # not a field for a curator: must be ignored
-    set_inline(data, "sources", [{
-        "url": "https://www.reuters.com/article/us-france-russia-idUSKBN18P0ZS",
-        "publisher": "Reuters",
-        "title": "Macron and Putin meet at Versailles",
-        "published": "2017-05-29",
-        "quote": "French President Emmanuel Macron met Russian President Vladimir Putin.",
-    }])
+    set_inline(
+        data,
+        "sources",
+        [
+            {
+                "url": "https://www.reuters.com/article/us-france-russia-idUSKBN18P0ZS",
+                "publisher": "Reuters",
+                "title": "Macron and Putin meet at Versailles",
+                "published": "2017-05-29",
+                "quote": "French President Emmanuel Macron met Russian President Vladimir Putin.",
+            }
+        ],
+    )
     set_inline(data, "participations", [{"person": str(macron.pk), "role": "host"}])
 
     response = client.post(add_url, data)
@@ -215,7 +134,7 @@ def test_it_lets_an_editor_publish_a_new_event_with_its_source(client, editor):
 
 
 def test_it_refuses_to_publish_an_existing_event_without_a_source(client, editor):
-    event = make_event()
+    event = bare_event()
     client.force_login(editor)
     change_url = reverse("admin:timeline_event_change", args=[event.pk])
     data = {**admin_form_data(client.get(change_url)), "state": "published"}
@@ -230,7 +149,7 @@ def test_it_refuses_to_publish_an_existing_event_without_a_source(client, editor
 
 
 def test_it_refuses_to_keep_an_event_published_when_its_last_source_is_removed(client, curator):
-    event = make_event(sources=1, state=Event.State.PUBLISHED)
+    event = bare_event(sources=1, state=Event.State.PUBLISHED)
     client.force_login(curator)
     change_url = reverse("admin:timeline_event_change", args=[event.pk])
     data = admin_form_data(client.get(change_url))
@@ -244,7 +163,7 @@ def test_it_refuses_to_keep_an_event_published_when_its_last_source_is_removed(c
 
 
 def test_it_publishes_a_draft_whose_first_source_is_added_in_the_same_save(client, editor):
-    event = make_event()
+    event = bare_event()
     client.force_login(editor)
     change_url = reverse("admin:timeline_event_change", args=[event.pk])
     data = {**admin_form_data(client.get(change_url)), "state": "published"}
@@ -259,7 +178,7 @@ def test_it_publishes_a_draft_whose_first_source_is_added_in_the_same_save(clien
 
 
 def test_it_keeps_the_state_read_only_for_curators(client, curator):
-    event = make_event(sources=1)
+    event = bare_event(sources=1)
     client.force_login(curator)
     change_url = reverse("admin:timeline_event_change", args=[event.pk])
     page = client.get(change_url)
@@ -282,8 +201,8 @@ def changelist_action(client, action, events):
 
 
 def test_it_publishes_the_sourced_events_and_names_the_skipped_ones(client, editor):
-    sourced = make_event("Sourced meeting", sources=2)
-    unsourced = make_event("Unsourced call", kind=Event.Kind.CALL)
+    sourced = bare_event("Sourced meeting", sources=2)
+    unsourced = bare_event("Unsourced call", kind=Event.Kind.CALL)
     client.force_login(editor)
 
     response = changelist_action(client, "publish", [sourced, unsourced])
@@ -299,7 +218,7 @@ def test_it_publishes_the_sourced_events_and_names_the_skipped_ones(client, edit
 
 
 def test_it_unpublishes_the_selected_events(client, editor):
-    event = make_event(sources=1, state=Event.State.PUBLISHED)
+    event = bare_event(sources=1, state=Event.State.PUBLISHED)
     client.force_login(editor)
 
     changelist_action(client, "unpublish", [event])
@@ -309,7 +228,7 @@ def test_it_unpublishes_the_selected_events(client, editor):
 
 
 def test_it_does_not_let_curators_publish_from_the_list(client, curator):
-    event = make_event(sources=1)
+    event = bare_event(sources=1)
     client.force_login(curator)
 
     page = client.get(reverse("admin:timeline_event_changelist"))
@@ -323,8 +242,8 @@ def test_it_does_not_let_curators_publish_from_the_list(client, curator):
 
 
 def test_it_flags_unsourced_events_in_the_list_and_filters_them(client, curator):
-    make_event("Sourced meeting", sources=1)
-    make_event("Unsourced call")
+    bare_event("Sourced meeting", sources=1)
+    bare_event("Unsourced call")
     client.force_login(curator)
     changelist = reverse("admin:timeline_event_changelist")
 
@@ -336,7 +255,7 @@ def test_it_flags_unsourced_events_in_the_list_and_filters_them(client, curator)
 
 
 def test_it_shows_dates_in_their_precision_in_the_list(client, curator):
-    make_event("Cancelled visit", start=date(2016, 10, 1), date_precision="month", cancelled=True)
+    bare_event("Cancelled visit", start=date(2016, 10, 1), date_precision="month", cancelled=True)
     client.force_login(curator)
 
     response = client.get(reverse("admin:timeline_event_changelist"))
@@ -347,7 +266,7 @@ def test_it_shows_dates_in_their_precision_in_the_list(client, curator):
 
 def make_listed_events(count, france, versailles):
     for n in range(count):
-        event = make_event(f"Event {n}", place=versailles, sources=n % 3)
+        event = bare_event(f"Event {n}", place=versailles, sources=n % 3)
         event.countries.add(france)
 
 
@@ -368,8 +287,8 @@ def test_it_lists_events_in_a_constant_number_of_queries(
 
 
 def test_it_offers_view_on_site_only_for_published_events(client, editor):
-    draft = make_event("Draft meeting")
-    published = make_event("Published meeting", sources=1, state=Event.State.PUBLISHED)
+    draft = bare_event("Draft meeting")
+    published = bare_event("Published meeting", sources=1, state=Event.State.PUBLISHED)
     client.force_login(editor)
 
     draft_page = client.get(reverse("admin:timeline_event_change", args=[draft.pk]))
@@ -390,7 +309,7 @@ def test_it_shows_the_tone_guidance_on_the_event_form(client, curator):
 
 
 def test_it_refuses_to_delete_the_last_source_of_a_published_event(client, editor):
-    event = make_event(sources=1, state=Event.State.PUBLISHED)
+    event = bare_event(sources=1, state=Event.State.PUBLISHED)
     source = event.sources.get()
     client.force_login(editor)
 
@@ -412,12 +331,27 @@ EVENT_FILES = {
     ),
     "1": (
         "events.json",
-        json.dumps([{
-            "slug": "", "title": "Phone call on Syria", "kind": "call", "start": "2016-10-01",
-            "end": "", "date_precision": "month", "cancelled": "0", "summary": "", "quote": "",
-            "place": "", "countries": "FR;RU", "disputes": "syria", "tags": "diplomacy",
-            "tone": 2, "state": "published",
-        }]),
+        json.dumps(
+            [
+                {
+                    "slug": "",
+                    "title": "Phone call on Syria",
+                    "kind": "call",
+                    "start": "2016-10-01",
+                    "end": "",
+                    "date_precision": "month",
+                    "cancelled": "0",
+                    "summary": "",
+                    "quote": "",
+                    "place": "",
+                    "countries": "FR;RU",
+                    "disputes": "syria",
+                    "tags": "diplomacy",
+                    "tone": 2,
+                    "state": "published",
+                }
+            ]
+        ),
     ),
 }
 
@@ -442,7 +376,9 @@ def test_it_imports_events_as_drafts_after_a_preview(client, curator, france, ru
     )
     assert preview.status_code == 200
     confirm = preview.context.get("confirm_form")
-    assert confirm is not None, preview.context.get("form").errors if preview.context.get("form") else preview.text[:2000]
+    assert confirm is not None, (
+        preview.context.get("form").errors if preview.context.get("form") else preview.text[:2000]
+    )
     assert not Event.objects.exists()  # the preview writes nothing
 
     response = client.post(reverse("admin:timeline_event_process_import"), confirm.initial)
@@ -477,7 +413,7 @@ def test_it_renders_every_screen_with_the_shipped_dataset(client, dataset):
 
 
 def test_it_exports_events_with_their_state_as_csv(client, curator, france):
-    event = make_event("Versailles meeting", sources=1, state=Event.State.PUBLISHED)
+    event = bare_event("Versailles meeting", sources=1, state=Event.State.PUBLISHED)
     event.countries.add(france)
     client.force_login(curator)
     columns = ["slug", "title", "start", "countries", "state"]
@@ -509,7 +445,9 @@ def test_it_warns_when_no_pairs_timeline_shows_a_saved_event(client, curator, fr
     assert any("No pair's timeline shows" in m for m in warned)
 
 
-def test_an_event_about_another_country_is_on_their_pairs_timeline_and_not_warned(client, curator, france, russia):
+def test_an_event_about_another_country_is_on_their_pairs_timeline_and_not_warned(
+    client, curator, france, russia
+):
     client.force_login(curator)
     messages = add_event_in_admin(client, [france], about=[russia])
     assert not any("No pair's timeline shows" in m for m in messages)
@@ -518,16 +456,24 @@ def test_an_event_about_another_country_is_on_their_pairs_timeline_and_not_warne
 
 
 def test_the_event_list_filters_the_events_no_pairs_timeline_shows(client, editor, france, russia):
-    alone = make_event("France alone")
+    alone = bare_event("France alone")
     alone.countries.add(france)
-    both = make_event("France and Russia")
+    both = bare_event("France and Russia")
     both.countries.add(france, russia)
-    about = make_event("France about Russia")
+    about = bare_event("France about Russia")
     about.countries.add(france)
     about.about.add(russia)
     client.force_login(editor)
     changelist = reverse("admin:timeline_event_changelist")
     hidden = client.get(changelist, {"on_timeline": "no"}).text
     shown = client.get(changelist, {"on_timeline": "yes"}).text
-    assert "France alone" in hidden and "France and Russia" not in hidden and "France about Russia" not in hidden
-    assert "France alone" not in shown and "France and Russia" in shown and "France about Russia" in shown
+    assert (
+        "France alone" in hidden
+        and "France and Russia" not in hidden
+        and "France about Russia" not in hidden
+    )
+    assert (
+        "France alone" not in shown
+        and "France and Russia" in shown
+        and "France about Russia" in shown
+    )

@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,7 +13,9 @@ from django.urls import reverse
 
 from timeline.admin import timelinejs
 from timeline.models import Country, Event, Source
-from timeline.roles import CURATOR, EDITOR
+from timeline.roles import CURATOR
+
+from .factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +28,6 @@ FULL_SHEET_TITLES = [
 ]
 
 
-def make_user(username, group=None, *, is_staff=True):
-    # No password: the tests log in with force_login (and skip the slow hashing).
-    user = get_user_model().objects.create_user(username=username, password=None, is_staff=is_staff)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 @pytest.fixture(autouse=True)
 def import_dir(settings, tmp_path):
     """The files kept between preview and confirm go to this test's own directory."""
@@ -43,15 +36,10 @@ def import_dir(settings, tmp_path):
 
 
 @pytest.fixture
-def curator(client):
-    user = make_user("carla", CURATOR)
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def editor():
-    return make_user("edgar", EDITOR)
+def curator(curator, client):
+    """The curator of tests/conftest.py, logged in."""
+    client.force_login(curator)
+    return curator
 
 
 @pytest.fixture
@@ -123,8 +111,14 @@ def test_it_previews_the_events_and_writes_nothing(client, curator, pair):
         assert title in response.text
     rows = {row["title"]: row for row in response.context["rows"]}
     versailles = rows["Macron receives Putin at Versailles"]
-    assert (versailles["action"], versailles["date"], versailles["kind"]) == ("create", "29–30 May 2017", "meeting")
-    assert [s.url for s in versailles["sources"]] == ["https://www.reuters.com/article/us-france-russia-idUSKBN18P0PB"]
+    assert (versailles["action"], versailles["date"], versailles["kind"]) == (
+        "create",
+        "29–30 May 2017",
+        "meeting",
+    )
+    assert [s.url for s in versailles["sources"]] == [
+        "https://www.reuters.com/article/us-france-russia-idUSKBN18P0PB"
+    ]
     assert "row 7: era &#x27;Hollande presidency&#x27; skipped" in response.text
     assert "Confirm import" in response.text
     assert "<script>alert" not in response.text  # the hostile headline is shown as text
@@ -228,7 +222,9 @@ def test_it_shows_row_errors_without_a_confirm_button_and_writes_nothing(client,
     assert "month 13 is out of range" in errors["row 5"]
     assert "Row 3" in response.text  # shown with its line number
     assert 'name="import_file"' in response.text  # to upload the corrected file
-    assert not timelinejs.SESSION_KEY in client.session or not client.session[timelinejs.SESSION_KEY]
+    assert (
+        timelinejs.SESSION_KEY not in client.session or not client.session[timelinejs.SESSION_KEY]
+    )
     assert not Event.objects.exists()
 
 
@@ -382,7 +378,10 @@ GARBAGE = {
     "not-timeline.json": (b'{"hello": "world"}', 'no "events" list'),
     "deep.json": (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
     "huge-header.csv": (b"Year," + b"x" * 200_000 + b"\n", "cannot be read"),
-    "huge-cell.csv": (b"Year,Headline\n2017," + b"x" * 200_000 + b"\n", "row 2: the CSV cannot be read"),
+    "huge-cell.csv": (
+        b"Year,Headline\n2017," + b"x" * 200_000 + b"\n",
+        "row 2: the CSV cannot be read",
+    ),
 }
 
 

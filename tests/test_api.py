@@ -51,8 +51,22 @@ def test_an_event_carries_the_fields_of_the_contract(client, dataset):
     _, body = get_json(client, q="Versailles", kind="meeting")
     [meeting] = body["results"]
     assert {
-        "id", "slug", "title", "kind", "start", "end", "date_precision", "summary",
-        "countries", "people", "disputes", "tags", "place", "tone", "sources", "url",
+        "id",
+        "slug",
+        "title",
+        "kind",
+        "start",
+        "end",
+        "date_precision",
+        "summary",
+        "countries",
+        "people",
+        "disputes",
+        "tags",
+        "place",
+        "tone",
+        "sources",
+        "url",
     } <= set(meeting)
     assert meeting["slug"] == "2017-05-29-versailles-meeting"
     assert meeting["start"] == "2017-05-29" and meeting["end"] is None
@@ -71,12 +85,23 @@ def test_an_event_carries_the_fields_of_the_contract(client, dataset):
     "params, expected",
     [
         ({"dispute": "syria"}, lambda qs: qs.filter(disputes__slug="syria")),
-        ({"kind": ["statement", "meeting"]}, lambda qs: qs.filter(kind__in=["statement", "meeting"])),
+        (
+            {"kind": ["statement", "meeting"]},
+            lambda qs: qs.filter(kind__in=["statement", "meeting"]),
+        ),
         ({"from": "2017-01-01"}, lambda qs: qs.filter(start__gte=date(2017, 1, 1))),
         ({"from": "2016-01-01", "to": "2016-12-31"}, lambda qs: qs.filter(start__year=2016)),
-        ({"person": "vladimir-putin"}, lambda qs: qs.filter(participations__person__slug="vladimir-putin")),
+        (
+            {"person": "vladimir-putin"},
+            lambda qs: qs.filter(participations__person__slug="vladimir-putin"),
+        ),
         ({"tag": "human-rights"}, lambda qs: qs.filter(tags__slug="human-rights")),
-        ({"q": "Aleppo"}, lambda qs: qs.filter(title__icontains="Aleppo") | qs.filter(summary__icontains="Aleppo")),
+        (
+            {"q": "Aleppo"},
+            lambda qs: (
+                qs.filter(title__icontains="Aleppo") | qs.filter(summary__icontains="Aleppo")
+            ),
+        ),
     ],
 )
 def test_each_filter_narrows_the_list(client, dataset, params, expected):
@@ -135,13 +160,17 @@ def test_a_page_past_the_end_is_a_400_as_on_the_dashboard_in_the_readers_languag
     assert two_pages["errors"]["page"] == ["“page”: there are only 2 pages of events."]
     french = client.get("/fr/api/events/", {"page": 99, "from": "2017-02-30"}).json()
     assert french["error"] == "Paramètre invalide “from”."  # the dates are checked first
-    assert french["errors"]["from"] == ["« from » : le jour 2017-02-30 n’existe pas dans le calendrier."]
+    assert french["errors"]["from"] == [
+        "« from » : le jour 2017-02-30 n’existe pas dans le calendrier."
+    ]
     french = client.get("/fr/api/events/", {"page": 99}).json()
     assert french["errors"]["page"] == ["« page » : il n’y a qu’une page d’événements."]
 
 
 def test_drafts_never_appear(client, dataset):
-    draft = Event.objects.create(title="Secret draft summit", kind="summit", start=date(2017, 5, 30))
+    draft = Event.objects.create(
+        title="Secret draft summit", kind="summit", start=date(2017, 5, 30)
+    )
     draft.countries.add(*Country.objects.filter(code__in=["FR", "RU"]))
     _, body = get_json(client, page_size=1000)
     assert draft.slug not in {item["slug"] for item in body["results"]}
@@ -165,11 +194,10 @@ def test_csv_has_one_row_per_event(client, dataset):
 def test_csv_cells_cannot_run_as_spreadsheet_formulas(client, db):
     Country.objects.create(code="FR", name="France")
     Country.objects.create(code="RU", name="Russia")
-    publish('=HYPERLINK("http://evil.example","click")', summary="+1+1", quote="-2+3",
-            tone=-7)
+    publish('=HYPERLINK("http://evil.example","click")', summary="+1+1", quote="-2+3", tone=-7)
     publish("@SUM(A1:A9)", summary="\t=cmd", start=date(2017, 6, 2))
     rows = read_csv(client.get(CSV_URL))
-    assert rows[0]["title"] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    assert rows[0]["title"] == '\'=HYPERLINK("http://evil.example","click")'
     assert rows[0]["summary"] == "'+1+1"
     assert rows[0]["quote"] == "'-2+3"
     assert rows[0]["tone"] == "-7"  # a number, not text: nothing to neutralise
@@ -182,7 +210,9 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(client, db):
 
 
 @pytest.mark.parametrize("url", [JSON_URL, CSV_URL])
-def test_queries_do_not_grow_with_the_number_of_events(client, db, url, django_assert_max_num_queries):
+def test_queries_do_not_grow_with_the_number_of_events(
+    client, db, url, django_assert_max_num_queries
+):
     Country.objects.create(code="FR", name="France")
     Country.objects.create(code="RU", name="Russia")
     for n in range(10):
@@ -205,7 +235,9 @@ def test_timelinejs_export_has_a_slide_per_filtered_event_and_eras(client, datas
     expected = set(fr_ru_events().filter(disputes__slug="syria").values_list("slug", flat=True))
     assert {slide["unique_id"] for slide in data["events"]} == expected
     assert "France – Russia" in data["title"]["text"]["headline"]
-    visit = next(s for s in data["events"] if s["unique_id"] == "2016-10-11-putin-cancels-paris-visit")
+    visit = next(
+        s for s in data["events"] if s["unique_id"] == "2016-10-11-putin-cancels-paris-visit"
+    )
     assert visit["start_date"] == {"year": 2016, "month": 10, "day": 11}
     assert "http://testserver/events/2016-10-11-putin-cancels-paris-visit/" in visit["text"]["text"]
     headlines = {era["text"]["headline"] for era in data["eras"]}
@@ -238,7 +270,10 @@ def test_api_index_lists_the_endpoints_and_filters_and_each_answers(client, data
 
 def test_the_dashboard_and_the_embed_link_their_events_as_data(client, dataset):
     dashboard = client.get("/", {"kind": "summit"}).text
-    assert 'href="/api/events.csv?kind=summit"' in dashboard and 'href="/api/events/?kind=summit"' in dashboard
+    assert (
+        'href="/api/events.csv?kind=summit"' in dashboard
+        and 'href="/api/events/?kind=summit"' in dashboard
+    )
     assert 'href="/api/events.csv?kind=summit"' in client.get("/embed/", {"kind": "summit"}).text
 
 
@@ -263,12 +298,18 @@ def test_the_csv_opens_in_a_spreadsheet_with_its_accents_and_sources_apart(clien
 
 def test_html_that_came_in_is_given_as_text_with_the_sanitised_html_apart(client, dataset):
     event = Event.objects.published().first()
-    Event.objects.filter(pk=event.pk).update(summary='<p>Talks in <b>Paris</b><script>alert(1)</script></p>')
+    Event.objects.filter(pk=event.pk).update(
+        summary="<p>Talks in <b>Paris</b><script>alert(1)</script></p>"
+    )
     from django.core.cache import cache
 
     cache.clear()
-    record = next(e for e in get_json(client, page_size=1000)[1]["results"] if e["slug"] == event.slug)
+    record = next(
+        e for e in get_json(client, page_size=1000)[1]["results"] if e["slug"] == event.slug
+    )
     assert record["summary"] == "Talks in Paris"
     assert record["summary_html"] == "<p>Talks in <b>Paris</b></p>"
-    plain = next(e for e in get_json(client, page_size=1000)[1]["results"] if e["slug"] != event.slug)
+    plain = next(
+        e for e in get_json(client, page_size=1000)[1]["results"] if e["slug"] != event.slug
+    )
     assert plain["summary_html"] == ""

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from timeline import charts, chart_svg, selectors
+from timeline import chart_svg, charts, selectors
 from timeline.models import Event
 
 from . import factories as f
@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 def shipped():
     events = selectors.published_events({"pair": "FR-RU"})
     return charts.build_figure(
-        events, selectors.office_terms(["FR", "RU"]), selectors.disputes_between(["FR", "RU"]),
+        events,
+        selectors.office_terms(["FR", "RU"]),
+        selectors.disputes_between(["FR", "RU"]),
         countries=[("FR", "France"), ("RU", "Russia")],
     ), list(events)
 
@@ -49,7 +51,10 @@ def test_marks_sit_where_plotly_puts_them():
     (markers,) = [t for t in figure["data"] if t["meta"] == "events"]
     i = markers["customdata"].index(middle.slug)
     layout = figure["layout"]
-    top, plot_px = layout["margin"]["t"], layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    top, plot_px = (
+        layout["margin"]["t"],
+        layout["height"] - layout["margin"]["t"] - layout["margin"]["b"],
+    )
     d0, d1 = layout["yaxis"]["domain"]
     r0, r1 = layout["yaxis"]["range"]
     expected = top + plot_px * (1 - d1) + (markers["y"][i] - r1) / (r0 - r1) * plot_px * (d1 - d0)
@@ -60,15 +65,19 @@ def test_marks_sit_where_plotly_puts_them():
 def test_curated_text_stays_text():
     f.dispute("row", date(2016, 1, 1), name='<script>alert(1)</script> & "co"')
     f.event("a", date(2016, 5, 1))
-    figure = charts.build_figure(Event.objects.all(), disputes=selectors.disputes_between(["FR", "RU"]))
+    figure = charts.build_figure(
+        Event.objects.all(), disputes=selectors.disputes_between(["FR", "RU"])
+    )
     svg = str(chart_svg.render(figure, '"><script>', "<b>"))
     assert "<script>" not in svg
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp;" in svg
-    assert "<title id=\"chart-static-title\">&quot;&gt;&lt;script&gt;</title>" in svg
+    assert '<title id="chart-static-title">&quot;&gt;&lt;script&gt;</title>' in svg
 
 
 def test_a_view_at_the_end_of_the_calendar_still_draws():
     figure = charts.build_figure([], view=(date(9999, 12, 31), date(9999, 12, 31)))
     assert "chart-static-svg" in str(chart_svg.render(figure, "t", "d"))
     figure = charts.build_figure([], view=(date(1, 1, 1), date(9999, 12, 31)))
-    assert str(chart_svg.render(figure, "t", "d")).count("text-anchor=\"middle\"") <= 12  # ticks, not 10,000
+    assert (
+        str(chart_svg.render(figure, "t", "d")).count('text-anchor="middle"') <= 12
+    )  # ticks, not 10,000

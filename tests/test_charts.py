@@ -27,7 +27,8 @@ def bar_names(figure, disputes=False):
     """[(y, name)] written on the office bars (or the dispute bars), top to bottom."""
     (labels,) = traces(figure, "bar-labels")
     return [
-        (y, text.strip()) for y, text, bar in zip(labels["y"], labels["text"], labels["customdata"])
+        (y, text.strip())
+        for y, text, bar in zip(labels["y"], labels["text"], labels["customdata"])
         if bool(bar[2]) == disputes
     ]
 
@@ -104,7 +105,10 @@ def test_it_clips_office_terms_and_runs_open_ones_to_the_end_of_the_view(dataset
     figure, _events = france_russia_figure(**{"from": date(2016, 1, 1), "to": date(2017, 12, 31)})
     (offices,) = traces(figure, "office")
     france = bars_on(offices, lane_of(figure, "France"))
-    assert [name for y, name in bar_names(figure) if y == lane_of(figure, "France")] == ["Hollande", "Macron"]
+    assert [name for y, name in bar_names(figure) if y == lane_of(figure, "France")] == [
+        "Hollande",
+        "Macron",
+    ]
     assert france["base"][0] == "2016-01-01"  # Hollande since 2012, drawn from the view start
     assert france["base"][1] == "2017-05-14"
     assert bar_end(france, 1) == date(2017, 12, 31).toordinal()  # Macron, still in office
@@ -112,7 +116,7 @@ def test_it_clips_office_terms_and_runs_open_ones_to_the_end_of_the_view(dataset
 
 
 def test_it_draws_disputes_ongoing_to_the_end_of_the_view(dataset):
-    figure, _events = france_russia_figure(**{"to": date(2017, 12, 31)})
+    figure, _events = france_russia_figure(to=date(2017, 12, 31))
     (trace,) = traces(figure, "dispute")
     disputes = {slug: bars_on(trace, y) for slug, y in zip(trace["customdata"], trace["y"])}
     assert set(disputes) == {"syria", "ukraine-crimea", "election-interference", "chechnya-lgbt"}
@@ -140,17 +144,25 @@ def test_each_kind_has_its_own_colour_symbol_and_legend_entry(dataset):
     figure, events = france_russia_figure()
     legend = figure["layout"]["meta"]["legend"]
     kinds = {e.kind for e in events}
-    assert [entry["kind"] for entry in legend] == [k for k in chart_style.KIND_ORDER if k in kinds] + ["cancelled"]
-    assert {(entry["colour"], entry["symbol"]) for entry in legend[:-1]} == {chart_style.KIND_STYLE[k] for k in kinds}
-    assert len({style for style in chart_style.KIND_STYLE.values()}) == len(chart_style.KIND_STYLE)  # no two alike
+    assert [entry["kind"] for entry in legend] == [
+        k for k in chart_style.KIND_ORDER if k in kinds
+    ] + ["cancelled"]
+    assert {(entry["colour"], entry["symbol"]) for entry in legend[:-1]} == {
+        chart_style.KIND_STYLE[k] for k in kinds
+    }
+    assert len(set(chart_style.KIND_STYLE.values())) == len(chart_style.KIND_STYLE)  # no two alike
     assert legend[-1]["label"] == "Cancelled (hollow)" and legend[-1]["symbol"] == "circle-open"
     (markers,) = traces(figure, "events")
-    for event, symbol, colour in zip(events, markers["marker"]["symbol"], markers["marker"]["color"]):
+    for event, symbol, colour in zip(
+        events, markers["marker"]["symbol"], markers["marker"]["color"]
+    ):
         assert (colour, symbol.removesuffix("-open")) == chart_style.KIND_STYLE[event.kind]
 
 
 def test_the_trace_count_does_not_grow_with_kinds_or_disputes(db):
-    one_kind = charts.build_figure([f.event("a", date(2017, 1, 1))], disputes=[f.dispute("one", date(2016, 1, 1))])
+    one_kind = charts.build_figure(
+        [f.event("a", date(2017, 1, 1))], disputes=[f.dispute("one", date(2016, 1, 1))]
+    )
     assert {t["meta"] for t in one_kind["data"]} == {"dispute", "bar-labels", "events", "tone"}
     events = f.many_events(22)  # all eleven kinds, some cancelled
     disputes = [f.dispute(f"row-{i}", date(2010, 1 + i, 1)) for i in range(6)]
@@ -195,14 +207,21 @@ def test_hover_has_title_date_place_participants_and_dispute(dataset):
     assert "Emmanuel Macron (host)" in hover
     assert "Dispute:" in hover and "Syria and Aleppo" in hover
     # The same words close every event's hover: written once, in the trace's template.
-    assert trace["hovertemplate"] == "%{hovertext}<br><span style='color:#6b7280'>Click for details</span><extra></extra>"
+    assert (
+        trace["hovertemplate"]
+        == "%{hovertext}<br><span style='color:#6b7280'>Click for details</span><extra></extra>"
+    )
     assert "Click for details" not in hover
 
 
 def test_a_month_precision_event_is_drawn_as_its_month():
-    october = f.event("Talks sometime in October", date(2016, 10, 1), Event.Kind.MEETING, date_precision="month")
+    october = f.event(
+        "Talks sometime in October", date(2016, 10, 1), Event.Kind.MEETING, date_precision="month"
+    )
     july = f.event("A visit in 2015", date(2015, 1, 1), Event.Kind.VISIT, date_precision="year")
-    figure = charts.build_figure(Event.objects.all(), countries=[("FR", "France"), ("RU", "Russia")])
+    figure = charts.build_figure(
+        Event.objects.all(), countries=[("FR", "France"), ("RU", "Russia")]
+    )
     (markers,) = traces(figure, "events")
     meeting, visit = (markers["customdata"].index(e.slug) for e in (october, july))
     assert markers["x"][meeting] == "2016-10-16"  # the middle of the month, not the 1st
@@ -214,7 +233,10 @@ def test_a_month_precision_event_is_drawn_as_its_month():
     assert spans["Meeting"]["base"] == ["2016-10-01"]
     assert bar_end(spans["Meeting"]) == date(2016, 11, 1).toordinal()  # through 31 October
     assert markers["x"][visit] == "2015-07-02"
-    assert "2015" in markers["hovertext"][visit] and "date known to the year" in markers["hovertext"][visit]
+    assert (
+        "2015" in markers["hovertext"][visit]
+        and "date known to the year" in markers["hovertext"][visit]
+    )
     assert bar_end(spans["Visit"]) == date(2016, 1, 1).toordinal()
 
 
@@ -253,9 +275,16 @@ def test_the_relations_temperature_is_a_rolling_mean_of_tone():
 
 
 def test_rolling_tone_keeps_one_point_per_day_and_drops_old_events():
-    events = [f.event(str(i), day, tone=t) for i, (day, t) in enumerate([
-        (date(2016, 1, 1), -10), (date(2016, 9, 1), 2), (date(2016, 9, 1), 4),
-    ])]
+    events = [
+        f.event(str(i), day, tone=t)
+        for i, (day, t) in enumerate(
+            [
+                (date(2016, 1, 1), -10),
+                (date(2016, 9, 1), 2),
+                (date(2016, 9, 1), 4),
+            ]
+        )
+    ]
     assert charts.rolling_tone(events) == [(date(2016, 1, 1), -10.0, 1), (date(2016, 9, 1), 3.0, 2)]
 
 
@@ -284,8 +313,12 @@ def test_the_view_is_the_whole_timeline_when_given_its_extent():
 
 def test_no_events_still_draws_and_says_so():
     f.term("François Hollande", "President of France", "FR", date(2012, 5, 15), date(2017, 5, 14))
-    figure = charts.build_figure([], selectors.office_terms(["FR"]), countries=[("FR", "France")],
-                                 view=(date(2016, 1, 1), date(2016, 12, 31)))
+    figure = charts.build_figure(
+        [],
+        selectors.office_terms(["FR"]),
+        countries=[("FR", "France")],
+        view=(date(2016, 1, 1), date(2016, 12, 31)),
+    )
     assert traces(figure, "events") == []
     assert any("No events match" in a["text"] for a in figure["layout"]["annotations"])
     assert [name for _y, name in bar_names(figure)] == ["Hollande"]
@@ -302,8 +335,12 @@ def test_titles_are_escaped_in_hover():
 
 def test_the_text_alternative_says_what_the_chart_shows(dataset):
     events = list(selectors.published_events({"pair": "FR-RU"}))
-    text = charts.describe(events, selectors.office_terms(["FR", "RU"]), selectors.disputes_between(["FR", "RU"]),
-                           countries=[("FR", "France"), ("RU", "Russia")])
+    text = charts.describe(
+        events,
+        selectors.office_terms(["FR", "RU"]),
+        selectors.disputes_between(["FR", "RU"]),
+        countries=[("FR", "France"), ("RU", "Russia")],
+    )
     assert text.startswith("Timeline of France – Russia relations from")
     assert "27 events" in text and "1 was cancelled" in text
     assert "Hollande" in text and "Putin" in text
@@ -318,7 +355,12 @@ def test_participants_are_named_with_roles():
 
 
 def test_the_latest_tone_is_the_last_point_of_the_rolling_tone():
-    days = [(date(2016, 1, 1), -10, 1), (date(2016, 6, 1), 4, 2), (date(2016, 9, 1), 3, 1), (date(2017, 6, 1), 8, 2)]
+    days = [
+        (date(2016, 1, 1), -10, 1),
+        (date(2016, 6, 1), 4, 2),
+        (date(2016, 9, 1), 3, 1),
+        (date(2017, 6, 1), 8, 2),
+    ]
     assert charts.latest_tone(days) == charts.rolling_tone([], days=days)[-1][1] == 4.0
     assert charts.latest_tone(days[:3]) == charts.rolling_tone([], days=days[:3])[-1][1]
     assert charts.latest_tone([]) is None

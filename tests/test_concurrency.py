@@ -1,29 +1,33 @@
 """Two curators editing the same thing: the second save is refused, not a silent overwrite
 (optimistic concurrency on the admin's change forms, timeline/admin/concurrency.py)."""
 
+import contextlib
 from datetime import date
 
 import pytest
 from django.urls import reverse
 
-from tests.test_admin import admin_form_data, errors_in, make_event, make_user
 from timeline.admin.concurrency import VERSION_FIELD
 from timeline.models import Country, Event, Person, Source
 from timeline.roles import CURATOR, EDITOR
+
+from .admin_forms import admin_form_data, errors_in
+from .factories import bare_event, make_user
 
 pytestmark = pytest.mark.django_db
 
 REFUSED = "after you opened it. Your changes were not saved"
 
 
+# The two people editing at once, by name: Carla the curator, Edgar the editor (conftest).
 @pytest.fixture
-def carla():
-    return make_user("carla", CURATOR)
+def carla(curator):
+    return curator
 
 
 @pytest.fixture
-def edgar():
-    return make_user("edgar", EDITOR)
+def edgar(editor):
+    return editor
 
 
 def open_form(client, user, url):
@@ -40,12 +44,14 @@ def save(client, user, url, data):
 
 
 def test_it_refuses_the_second_of_two_curators_saving_the_same_event(client, carla, edgar):
-    event = make_event(sources=1, summary="The original summary.")
+    event = bare_event(sources=1, summary="The original summary.")
     url = reverse("admin:timeline_event_change", args=[event.pk])
     carla_form = open_form(client, carla, url)
     edgar_form = open_form(client, edgar, url)
 
-    first = save(client, carla, url, {**carla_form, "title": "Carla's title", "summary": "Carla's."})
+    first = save(
+        client, carla, url, {**carla_form, "title": "Carla's title", "summary": "Carla's."}
+    )
     assert first.status_code == 302, errors_in(first)
 
     second = save(client, edgar, url, {**edgar_form, "title": "Edgar's title", "tone": "-5"})
@@ -63,7 +69,7 @@ def test_it_refuses_the_second_of_two_curators_saving_the_same_event(client, car
 
 
 def test_it_keeps_refusing_the_stale_form_when_it_is_sent_again(client, carla, edgar):
-    event = make_event(sources=1)
+    event = bare_event(sources=1)
     url = reverse("admin:timeline_event_change", args=[event.pk])
     carla_form = open_form(client, carla, url)
     edgar_form = open_form(client, edgar, url)
@@ -80,7 +86,7 @@ def test_it_keeps_refusing_the_stale_form_when_it_is_sent_again(client, carla, e
 
 
 def test_it_saves_a_single_edit_and_then_the_next_one(client, carla):
-    event = make_event(sources=1)
+    event = bare_event(sources=1)
     url = reverse("admin:timeline_event_change", args=[event.pk])
 
     first = save(client, carla, url, {**open_form(client, carla, url), "title": "Once"})
@@ -109,7 +115,7 @@ def test_it_still_adds_new_events_without_a_version(client, carla):
 
 
 def test_it_refuses_a_save_when_a_source_changed_since_the_form_was_opened(client, carla, edgar):
-    event = make_event(sources=1)
+    event = bare_event(sources=1)
     source = event.sources.get()
     url = reverse("admin:timeline_event_change", args=[event.pk])
     edgar_form = open_form(client, edgar, url)
@@ -129,7 +135,7 @@ def test_it_refuses_a_save_when_a_source_changed_since_the_form_was_opened(clien
 
 
 def test_it_refuses_a_stale_inline_edit_and_keeps_the_first_curators_sources(client, carla, edgar):
-    event = make_event(sources=1)
+    event = bare_event(sources=1)
     url = reverse("admin:timeline_event_change", args=[event.pk])
     carla_form = open_form(client, carla, url)
     edgar_form = open_form(client, edgar, url)
@@ -154,7 +160,7 @@ def test_it_refuses_a_stale_inline_edit_and_keeps_the_first_curators_sources(cli
 
 
 def test_it_refuses_when_a_source_was_added_by_someone_else(client, carla):
-    event = make_event(sources=1)
+    event = bare_event(sources=1)
     url = reverse("admin:timeline_event_change", args=[event.pk])
     form = open_form(client, carla, url)
     Source.objects.create(event=event, url="https://example.org/added", title="Added elsewhere")
@@ -170,7 +176,7 @@ def test_it_refuses_when_a_source_was_added_by_someone_else(client, carla):
 def test_it_saves_a_hand_made_post_without_a_version_unchecked(client, carla):
     # The admin's pages always send the version; a script posting its own fields does not,
     # and is saved as before (see timeline/admin/concurrency.py).
-    event = make_event(sources=1)
+    event = bare_event(sources=1)
     url = reverse("admin:timeline_event_change", args=[event.pk])
     form = open_form(client, carla, url)
     del form[VERSION_FIELD]
@@ -183,7 +189,7 @@ def test_it_saves_a_hand_made_post_without_a_version_unchecked(client, carla):
 
 
 def test_it_renders_the_version_hidden(client, carla):
-    event = make_event(sources=1)
+    event = bare_event(sources=1)
     client.force_login(carla)
     page = client.get(reverse("admin:timeline_event_change", args=[event.pk]))
     assert f'type="hidden" name="{VERSION_FIELD}"' in page.text
@@ -216,7 +222,6 @@ def test_it_protects_the_reference_screens_and_their_inlines_too(client, carla, 
     assert person.terms.get().start == date(2017, 5, 14)
 
 
-
 def race_two_saves():
     """Two curators' saves of one event sent at the same moment, each in its own thread and
     database connection. Both checks would pass before either saves, unless the check holds
@@ -233,7 +238,7 @@ def race_two_saves():
 
     setup_test_environment()
     carla, edgar = make_user("carla", CURATOR), make_user("edgar", EDITOR)
-    event = make_event(sources=1)
+    event = bare_event(sources=1)
     url = reverse("admin:timeline_event_change", args=[event.pk])
     forms = {user: open_form(Client(), user, url) for user in (carla, edgar)}
     both_checked = threading.Barrier(2)
@@ -241,10 +246,9 @@ def race_two_saves():
 
     def clean_then_wait(form):
         cleaned = original_clean(form)
-        try:
+        # The other save is held back until this one commits (the point): the wait breaks.
+        with contextlib.suppress(threading.BrokenBarrierError):
             both_checked.wait(timeout=3)
-        except threading.BrokenBarrierError:
-            pass  # the other save is held back until this one commits: the point
         return cleaned
 
     concurrency.VersionedFormMixin.clean = clean_then_wait

@@ -13,7 +13,7 @@ from timeline import caching, selectors
 from timeline.models import Country, Event, Participation, Place, Source
 
 from . import factories as f
-from .test_dashboard import figure_of
+from .pages import figure_of
 
 pytestmark = pytest.mark.django_db
 
@@ -23,12 +23,16 @@ PAIRS = {"FR-RU": ["FR", "RU"], "DE-UA": ["DE", "UA"], "FR-UA": ["FR", "UA"]}
 @pytest.fixture
 def two_pairs():
     """One event of France–Russia and one of Germany–Ukraine."""
-    return f.event("Paris meeting", date(2015, 1, 1)), f.event("Kyiv call", date(2015, 2, 1), countries=("DE", "UA"))
+    return f.event("Paris meeting", date(2015, 1, 1)), f.event(
+        "Kyiv call", date(2015, 2, 1), countries=("DE", "UA")
+    )
 
 
 def versions():
     caching.forget_version()  # as a new request would
-    return {pair: caching.data_version(codes) for pair, codes in PAIRS.items()} | {"*": caching.data_version()}
+    return {pair: caching.data_version(codes) for pair, codes in PAIRS.items()} | {
+        "*": caching.data_version()
+    }
 
 
 def changed_pairs(change):
@@ -61,22 +65,53 @@ def set_and_save(row, **fields):
 CHANGES = {  # name: (change(paris, kyiv, term, dispute), pairs whose version it changes)
     "unpublish": (lambda p, k, t, d: set_and_save(p, state=Event.State.DRAFT), FRANCE),
     "delete": (lambda p, k, t, d: p.delete(), FRANCE),
-    "move to DE-UA": (lambda p, k, t, d: p.countries.set(Country.objects.filter(code__in=["DE", "UA"])), ALL_THREE),
-    "country side remove": (lambda p, k, t, d: Country.objects.get(code="RU").events.remove(p), FRANCE),
-    "country side clear": (lambda p, k, t, d: Country.objects.get(code="RU").events.clear(), FRANCE),
+    "move to DE-UA": (
+        lambda p, k, t, d: p.countries.set(Country.objects.filter(code__in=["DE", "UA"])),
+        ALL_THREE,
+    ),
+    "country side remove": (
+        lambda p, k, t, d: Country.objects.get(code="RU").events.remove(p),
+        FRANCE,
+    ),
+    "country side clear": (
+        lambda p, k, t, d: Country.objects.get(code="RU").events.clear(),
+        FRANCE,
+    ),
     "tag": (lambda p, k, t, d: p.tags.add(f.tag("energy")), FRANCE),
-    "participant": (lambda p, k, t, d: Participation.objects.create(event=p, person=f.person("A. Diplomat")), FRANCE),
+    "participant": (
+        lambda p, k, t, d: Participation.objects.create(event=p, person=f.person("A. Diplomat")),
+        FRANCE,
+    ),
     "source moved to DE-UA": (lambda p, k, t, d: set_and_save(p.sources.get(), event=k), ALL_THREE),
     "source delete": (lambda p, k, t, d: Source.objects.filter(event=p).delete(), FRANCE),
-    "office term": (lambda p, k, t, d: set_and_save(t, office="Président de la République"), FRANCE),
-    "office term moved to Ukraine": (lambda p, k, t, d: set_and_save(t, country=Country.objects.get(code="UA")),
-                                     ALL_THREE),
-    "dispute gets a party": (lambda p, k, t, d: d.parties.add(Country.objects.get(code="FR")), ALL_THREE),
+    "office term": (
+        lambda p, k, t, d: set_and_save(t, office="Président de la République"),
+        FRANCE,
+    ),
+    "office term moved to Ukraine": (
+        lambda p, k, t, d: set_and_save(t, country=Country.objects.get(code="UA")),
+        ALL_THREE,
+    ),
+    "dispute gets a party": (
+        lambda p, k, t, d: d.parties.add(Country.objects.get(code="FR")),
+        ALL_THREE,
+    ),
     "event joins a dispute": (lambda p, k, t, d: p.disputes.add(d), ALL_THREE),
-    "event about Ukraine": (lambda p, k, t, d: p.about.add(Country.objects.get(code="UA")), ALL_THREE),
-    "country side about clear": (lambda p, k, t, d: p.about.add(Country.objects.get(code="UA")) or
-                                 Country.objects.get(code="UA").events_about.clear(), ALL_THREE),
-    "dispute renamed": (lambda p, k, t, d: set_and_save(d, name="War in Donbas"), {"DE-UA", "FR-UA"}),
+    "event about Ukraine": (
+        lambda p, k, t, d: p.about.add(Country.objects.get(code="UA")),
+        ALL_THREE,
+    ),
+    "country side about clear": (
+        lambda p, k, t, d: (
+            p.about.add(Country.objects.get(code="UA"))
+            or Country.objects.get(code="UA").events_about.clear()
+        ),
+        ALL_THREE,
+    ),
+    "dispute renamed": (
+        lambda p, k, t, d: set_and_save(d, name="War in Donbas"),
+        {"DE-UA", "FR-UA"},
+    ),
 }
 
 
@@ -135,7 +170,11 @@ def test_the_pairs_list_is_recounted_after_an_edit_and_right(two_pairs):
     paris.countries.add(Country.objects.get(code="UA"))
     caching.forget_version()
     assert {p.code: p.events for p in selectors.pairs_with_events()} == {
-        "DE-UA": 2, "FR-RU": 1, "FR-UA": 1, "RU-UA": 1}
+        "DE-UA": 2,
+        "FR-RU": 1,
+        "FR-UA": 1,
+        "RU-UA": 1,
+    }
     paris.state = Event.State.DRAFT
     paris.save()
     caching.forget_version()
@@ -168,7 +207,13 @@ def test_an_event_about_a_country_counts_on_that_pair(two_pairs):
     caching.forget_version()
     # Paris involves France and Russia, and is about Ukraine: on the pairs of Ukraine with each.
     assert {p.code: p.events for p in selectors.pairs_with_events()} == {
-        "FR-RU": 1, "DE-UA": 1, "FR-UA": 1, "RU-UA": 1}
+        "FR-RU": 1,
+        "DE-UA": 1,
+        "FR-UA": 1,
+        "RU-UA": 1,
+    }
     assert list(selectors.matching_events({"pair": "FR-UA"})) == [paris]
     # The zoomed window checks the pair event by event: the same answer.
-    assert list(selectors.matching_events({"pair": "FR-UA"}, (date(2015, 1, 1), date(2015, 1, 31)))) == [paris]
+    assert list(
+        selectors.matching_events({"pair": "FR-UA"}, (date(2015, 1, 1), date(2015, 1, 31)))
+    ) == [paris]

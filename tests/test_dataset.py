@@ -18,8 +18,13 @@ SEED_TITLE = "Rights activists in Paris protest Putin visit"
 
 
 def counts():
-    return (Event.objects.count(), Dispute.objects.count(), OfficeTerm.objects.count(),
-            Source.objects.count(), Person.objects.count())
+    return (
+        Event.objects.count(),
+        Dispute.objects.count(),
+        OfficeTerm.objects.count(),
+        Source.objects.count(),
+        Person.objects.count(),
+    )
 
 
 def test_it_loads_every_row_published_and_sourced(dataset):
@@ -38,7 +43,10 @@ def test_it_holds_the_versailles_meeting_with_macron_and_putin(dataset):
     people = set(meeting.participations.values_list("person__name", flat=True))
     assert {"Emmanuel Macron", "Vladimir Putin"} <= people
     assert set(meeting.disputes.values_list("slug", flat=True)) == {
-        "syria", "ukraine-crimea", "election-interference", "chechnya-lgbt",
+        "syria",
+        "ukraine-crimea",
+        "election-interference",
+        "chechnya-lgbt",
     }
     assert meeting.sources.filter(title=SEED_TITLE).exists()
 
@@ -150,20 +158,20 @@ def test_the_command_loads_only_an_empty_database_with_if_empty(capsys):
 
 
 @pytest.mark.django_db
-def test_ensure_curator_prints_a_random_password_once(capsys):
-    call_command("ensure_curator")
+def test_ensure_editor_prints_a_random_password_once(capsys):
+    call_command("ensure_editor")
     first = capsys.readouterr().out
-    password = re.search(r"curator / (\S+)", first).group(1)
+    password = re.search(r"editor / (\S+)", first).group(1)
     assert len(password) >= 12
-    user = authenticate(username="curator", password=password)
+    user = authenticate(username="editor", password=password)
     assert user is not None and user.is_staff and not user.is_superuser
     assert user.has_perm("timeline.publish_event")
 
-    call_command("ensure_curator")
+    call_command("ensure_editor")
     second = capsys.readouterr().out
     assert password not in second
     assert "exists" in second
-    assert authenticate(username="curator", password=password) is not None
+    assert authenticate(username="editor", password=password) is not None
 
 
 def test_history_says_the_rows_came_from_the_dataset(dataset):
@@ -177,11 +185,15 @@ def test_every_published_event_of_the_shipped_dataset_is_on_france_russia(client
     from timeline import selectors
 
     shown = selectors.matching_events({"pair": "FR-RU"})
-    assert set(shown.values_list("slug", flat=True)) == set(Event.objects.published().values_list("slug", flat=True))
+    assert set(shown.values_list("slug", flat=True)) == set(
+        Event.objects.published().values_list("slug", flat=True)
+    )
     assert not Event.objects.published().exclude(selectors.on_some_pair()).exists()
     summits = client.get("/api/events/", {"kind": "summit"}).json()
     assert "2017-05-26-g7-summit-taormina" in [e["slug"] for e in summits["results"]]
-    assert [e["about"] for e in summits["results"] if e["slug"] == "2017-05-26-g7-summit-taormina"] == [["RU"]]
+    assert [
+        e["about"] for e in summits["results"] if e["slug"] == "2017-05-26-g7-summit-taormina"
+    ] == [["RU"]]
 
 
 @pytest.mark.django_db

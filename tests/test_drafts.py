@@ -34,12 +34,30 @@ SOURCE_QUOTE = "Quillwort clause"
 TAG = "zanzibar-only-tag"
 PERSON = "Xavier Draftonly"
 JP_TITLE = "Kyoto draft visit"
-SECRETS = [TITLE, SLUG, SOURCE_URL, SOURCE_TITLE, SOURCE_QUOTE, TAG, PERSON, "xavier-draftonly",
-           JP_TITLE, "Zanzibar", "Quillwort"]
+SECRETS = [
+    TITLE,
+    SLUG,
+    SOURCE_URL,
+    SOURCE_TITLE,
+    SOURCE_QUOTE,
+    TAG,
+    PERSON,
+    "xavier-draftonly",
+    JP_TITLE,
+    "Zanzibar",
+    "Quillwort",
+]
 
 # Filters under which the FR–RU draft would show if it were public.
-VIEWS = ["", "?dispute=syria", "?from=2016-05-01&to=2016-06-30", "?kind=summit", "?q=Zanzib",
-         "?q=Quillw", "?pair=RU-FR"]
+VIEWS = [
+    "",
+    "?dispute=syria",
+    "?from=2016-05-01&to=2016-06-30",
+    "?kind=summit",
+    "?q=Zanzib",
+    "?q=Quillw",
+    "?pair=RU-FR",
+]
 
 
 @pytest.fixture
@@ -51,14 +69,30 @@ def add_drafts():
     syria = Dispute.objects.get(slug="syria")
     person = factories.person(PERSON, "FR")
     draft = factories.event(
-        TITLE, date(2016, 5, 29), Event.Kind.SUMMIT, countries=("FR", "RU"),
-        state=Event.State.DRAFT, disputes=[syria], tags=[TAG], people=[(person, Participation.Role.HOST)],
-        slug=SLUG, summary="Quillwort summary", place="Zanzibar",
+        TITLE,
+        date(2016, 5, 29),
+        Event.Kind.SUMMIT,
+        countries=("FR", "RU"),
+        state=Event.State.DRAFT,
+        disputes=[syria],
+        tags=[TAG],
+        people=[(person, Participation.Role.HOST)],
+        slug=SLUG,
+        summary="Quillwort summary",
+        place="Zanzibar",
     )
-    Source.objects.create(event=draft, url=SOURCE_URL, title=SOURCE_TITLE, publisher="Leak",
-                          quote=SOURCE_QUOTE)
-    factories.event(JP_TITLE, date(2016, 6, 1), countries=("FR", "JP"), state=Event.State.DRAFT,
-                    tags=[TAG], people=[(person, Participation.Role.GUEST)], slug="kyoto-draft-visit")
+    Source.objects.create(
+        event=draft, url=SOURCE_URL, title=SOURCE_TITLE, publisher="Leak", quote=SOURCE_QUOTE
+    )
+    factories.event(
+        JP_TITLE,
+        date(2016, 6, 1),
+        countries=("FR", "JP"),
+        state=Event.State.DRAFT,
+        tags=[TAG],
+        people=[(person, Participation.Role.GUEST)],
+        slug="kyoto-draft-visit",
+    )
     assert Event.objects.filter(state=Event.State.DRAFT, title__in=[TITLE, JP_TITLE]).count() == 2
     return draft
 
@@ -75,28 +109,43 @@ def get(path, **headers):
 def assert_no_secret(response):
     text = response.content.decode()
     for secret in SECRETS:
-        assert secret not in text and quote(secret) not in text, (response.request["PATH_INFO"], secret)
+        assert secret not in text and quote(secret) not in text, (
+            response.request["PATH_INFO"],
+            secret,
+        )
 
 
 def observe(view):
     """Every count a reader can see for one filtered view, read from the public responses."""
     seen = {}
     page = get("/" + view)
-    seen["dashboard"] = (page.status_code, re.search(r'id="event-count"[^>]*>([^<]*)<', page.content.decode()).group(1))
+    seen["dashboard"] = (
+        page.status_code,
+        re.search(r'id="event-count"[^>]*>([^<]*)<', page.content.decode()).group(1),
+    )
     partial = get("/" + view, HTTP_HX_REQUEST="true")
-    seen["partial"] = re.search(r'id="event-count"[^>]*>([^<]*)<', partial.content.decode()).group(1)
+    seen["partial"] = re.search(r'id="event-count"[^>]*>([^<]*)<', partial.content.decode()).group(
+        1
+    )
     embed = get("/embed/" + view)
     seen["embed"] = re.findall(r'<p class="credit">(.*?)</p>', embed.content.decode(), re.S)
     embed_partial = get("/embed/" + view, HTTP_HX_REQUEST="true")
-    seen["embed-partial"] = re.findall(r'<p class="credit">(.*?)</p>', embed_partial.content.decode(), re.S)
+    seen["embed-partial"] = re.findall(
+        r'<p class="credit">(.*?)</p>', embed_partial.content.decode(), re.S
+    )
     api = json.loads(get("/api/events/" + (view or "?") + "&page_size=1000").content)
-    seen["api"] = (api["count"], sorted(e["slug"] for e in api["results"]),
-                   sorted(s["url"] for e in api["results"] for s in e["sources"]))
+    seen["api"] = (
+        api["count"],
+        sorted(e["slug"] for e in api["results"]),
+        sorted(s["url"] for e in api["results"] for s in e["sources"]),
+    )
     rows = list(csv.reader(io.StringIO(get("/api/events.csv" + view).content.decode())))
     seen["csv"] = sorted(row[1] for row in rows[1:])
     timeline = json.loads(get("/api/timelinejs.json" + view).content)
-    seen["timelinejs"] = sorted(e["unique_id"] if "unique_id" in e else json.dumps(e, sort_keys=True)
-                                for e in timeline.get("events", []))
+    seen["timelinejs"] = sorted(
+        e["unique_id"] if "unique_id" in e else json.dumps(e, sort_keys=True)
+        for e in timeline.get("events", [])
+    )
     oembed = get("/oembed/?url=" + quote("http://testserver/embed/" + view, safe=""))
     seen["oembed"] = (oembed.status_code, json.loads(oembed.content).get("title"))
     for response in (page, partial, embed, embed_partial, oembed):

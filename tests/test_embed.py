@@ -83,7 +83,9 @@ def test_the_embed_page_refuses_bad_filters_with_400_naming_them(client, dataset
 
 
 def test_the_embed_page_never_shows_drafts(client, dataset):
-    draft = Event.objects.create(title="Unannounced draft summit", kind="summit", start=date(2017, 5, 30))
+    draft = Event.objects.create(
+        title="Unannounced draft summit", kind="summit", start=date(2017, 5, 30)
+    )
     draft.countries.add(*Country.objects.filter(code__in=["FR", "RU"]))
     page = client.get(EMBED).content.decode()
     assert "Unannounced draft summit" not in page
@@ -97,8 +99,12 @@ def test_the_embed_title_says_what_the_view_is_filtered_to(client, dataset):
 
 def test_event_details_inside_the_embed_link_out_instead_of_swapping(client, dataset):
     url = reverse("timeline:event", args=["2017-05-29-versailles-meeting"])
-    inside = client.get(url, headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/embed/"})
-    outside = client.get(url, headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/"})
+    inside = client.get(
+        url, headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/embed/"}
+    )
+    outside = client.get(
+        url, headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/"}
+    )
     assert "dispute=syria" in inside.content.decode()
     assert 'hx-target="#results"' not in inside.content.decode()
     assert 'hx-target="#results"' in outside.content.decode()
@@ -128,14 +134,21 @@ def test_the_credit_line_names_the_sources_publishers_and_the_data_licence(clien
     response = client.get(path, {"dispute": "syria"})
     credit = re.search(r'<p class="credit">(.*?)</p>', response.text, re.S).group(1)
     cited = Source.objects.filter(event__disputes__slug="syria", event__state=Event.State.PUBLISHED)
-    by_count = Counter(cited.exclude(publisher="").values_list("publisher", flat=True)).most_common()
+    by_count = Counter(
+        cited.exclude(publisher="").values_list("publisher", flat=True)
+    ).most_common()
     top = by_count[0][0]
     assert f"{cited.count()} sources from {escape(top)}" in credit
     assert f"and {len(by_count) - 4} other publishers" in credit
-    assert 'href="https://creativecommons.org/licenses/by/4.0/" rel="license noopener">CC BY 4.0</a>' in credit
+    assert (
+        'href="https://creativecommons.org/licenses/by/4.0/" rel="license noopener">CC BY 4.0</a>'
+        in credit
+    )
 
 
-@override_settings(DATA_LICENCE_NAME="ODbL 1.0", DATA_LICENCE_URL="https://opendatacommons.org/licenses/odbl/1-0/")
+@override_settings(
+    DATA_LICENCE_NAME="ODbL 1.0", DATA_LICENCE_URL="https://opendatacommons.org/licenses/odbl/1-0/"
+)
 def test_the_credit_line_names_the_configured_licence(client, dataset):
     credit = re.search(r'<p class="credit">(.*?)</p>', client.get(EMBED).text, re.S).group(1)
     assert ">ODbL 1.0</a>" in credit and "opendatacommons.org" in credit

@@ -30,14 +30,38 @@ def story():
     macron, putin = f.person("Emmanuel Macron", "FR"), f.person("Vladimir Putin", "RU")
     syria = f.dispute("syria", date(2015, 9, 30), name="Syria and Aleppo")
     hack = f.dispute("hack", date(2017, 4, 23), date(2017, 5, 29))
-    f.event("Versailles", date(2017, 5, 29), Event.Kind.MEETING, disputes=[syria, hack], tags=["leaders"],
-            people=[(macron, Participation.Role.HOST), (putin, Participation.Role.GUEST)], place="Versailles",
-            summary="Talks at the palace.")
+    f.event(
+        "Versailles",
+        date(2017, 5, 29),
+        Event.Kind.MEETING,
+        disputes=[syria, hack],
+        tags=["leaders"],
+        people=[(macron, Participation.Role.HOST), (putin, Participation.Role.GUEST)],
+        place="Versailles",
+        summary="Talks at the palace.",
+    )
     f.event("Aleppo veto", date(2016, 10, 8), Event.Kind.STATEMENT, disputes=[syria], tags=["un"])
-    f.event("Phone call", date(2017, 5, 18), Event.Kind.CALL, people=[(macron, Participation.Role.PARTICIPANT)])
+    f.event(
+        "Phone call",
+        date(2017, 5, 18),
+        Event.Kind.CALL,
+        people=[(macron, Participation.Role.PARTICIPANT)],
+    )
     f.event("Kyiv talks", date(2015, 2, 11), Event.Kind.SUMMIT, countries=("RU", "UA"))
-    f.event("Macron's run-off", date(2017, 5, 7), Event.Kind.ELECTION, countries=("FR",), disputes=[hack])
-    f.event("Draft meeting", date(2017, 5, 20), Event.Kind.MEETING, state=Event.State.DRAFT, tags=["leaders"])
+    f.event(
+        "Macron's run-off",
+        date(2017, 5, 7),
+        Event.Kind.ELECTION,
+        countries=("FR",),
+        disputes=[hack],
+    )
+    f.event(
+        "Draft meeting",
+        date(2017, 5, 20),
+        Event.Kind.MEETING,
+        state=Event.State.DRAFT,
+        tags=["leaders"],
+    )
 
 
 def test_an_empty_form_is_valid_and_means_france_russia():
@@ -61,8 +85,18 @@ def test_pairs_count_only_published_events(story):
     assert "DE-FR" not in [p.code for p in selectors.pairs_with_events()]
 
 
-@pytest.mark.parametrize("raw, pair", [("FR-RU", "FR-RU"), ("RU-FR", "FR-RU"), ("fr-ru", "FR-RU"),
-                                       ("FRA-RU", None), ("FR", None), ("FR-FR", None), ("F1-RU", None)])
+@pytest.mark.parametrize(
+    "raw, pair",
+    [
+        ("FR-RU", "FR-RU"),
+        ("RU-FR", "FR-RU"),
+        ("fr-ru", "FR-RU"),
+        ("FRA-RU", None),
+        ("FR", None),
+        ("FR-FR", None),
+        ("F1-RU", None),
+    ],
+)
 def test_pairs_are_two_iso_codes(raw, pair):
     assert normalise_pair(raw) == pair
 
@@ -156,7 +190,16 @@ def test_the_form_offers_only_people_and_tags_of_published_events(story):
 
 
 def test_the_fields_are_the_url_parameters_in_order():
-    assert list(form_for("").fields) == ["pair", "from", "to", "kind", "dispute", "person", "tag", "q"]
+    assert list(form_for("").fields) == [
+        "pair",
+        "from",
+        "to",
+        "kind",
+        "dispute",
+        "person",
+        "tag",
+        "q",
+    ]
 
 
 def test_the_axis_fits_the_events_the_filters_chose_and_stops_there(client, dataset):

@@ -17,6 +17,7 @@ and 5,000 requests must fit in the CI budget.
 
 import json
 import logging
+import os
 import re
 from datetime import date
 from html import unescape
@@ -33,9 +34,7 @@ from timeline.query import PARAMETERS, TimelineFilter
 
 from . import factories
 
-import os
-
-EXAMPLES = int(os.environ.get('FUZZ_EXAMPLES', 500))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 500))
 fuzz = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -49,12 +48,13 @@ DISPUTES = ["syria", "crimea"]
 TAGS = ["energy", "sanctions", "culture"]
 PEOPLE = ["emmanuel-macron", "vladimir-putin"]
 PAIRS = ["FR-RU", "ru-fr", "RU-UA", "DE-FR", "FR-FR", "XX-YY", "FR", "FR-RU-UA", "É1-RU"]
-KINDS = [k for k in Event.Kind.values] + ["MEETING", "meeting ", "nonsense"]
+KINDS = list(Event.Kind.values) + ["MEETING", "meeting ", "nonsense"]
 FILTER_NAMES = PARAMETERS + ["page", "page_size"]
 OEMBED_NAMES = ["url", "format", "maxwidth", "maxheight"]
 
 
 # --- the database ------------------------------------------------------------------------
+
 
 @pytest.fixture
 def small_timeline(db):
@@ -66,20 +66,55 @@ def small_timeline(db):
     factories.term("Emmanuel Macron", "President", "FR", date(2017, 5, 14))
     factories.term("Vladimir Putin", "President", "RU", date(2012, 5, 7))
     host, guest = Participation.Role.HOST, Participation.Role.GUEST
-    factories.event("Elysee meeting", date(2017, 5, 29), countries=fr_ru, disputes=[syria],
-                    tags=["energy"], people=[(macron, host), (putin, guest)], slug="elysee-meeting",
-                    place="Paris", end=date(2017, 5, 30))
-    factories.event("Kremlin call", date(2019, 8, 19), Event.Kind.CALL, countries=fr_ru,
-                    tags=["sanctions"], people=[(putin, host)], slug="kremlin-call",
-                    date_precision="month")
-    factories.event("Crimea annexation", date(2014, 3, 18), Event.Kind.STATEMENT,
-                    countries=("RU", "UA"), disputes=[crimea], tags=["sanctions"],
-                    slug="crimea-annexation")
-    factories.event("Berlin summit", date(2016, 10, 19), Event.Kind.SUMMIT,
-                    countries=("DE", "FR", "RU", "UA"), tags=["culture"], slug="berlin-summit")
-    factories.event("Secret draft", date(2018, 1, 1), countries=fr_ru, slug=DRAFT_SLUG,
-                    state=Event.State.DRAFT, tags=["draft-only"])
-    assert sorted(Event.objects.published().values_list("slug", flat=True)) == sorted(PUBLISHED_SLUGS)
+    factories.event(
+        "Elysee meeting",
+        date(2017, 5, 29),
+        countries=fr_ru,
+        disputes=[syria],
+        tags=["energy"],
+        people=[(macron, host), (putin, guest)],
+        slug="elysee-meeting",
+        place="Paris",
+        end=date(2017, 5, 30),
+    )
+    factories.event(
+        "Kremlin call",
+        date(2019, 8, 19),
+        Event.Kind.CALL,
+        countries=fr_ru,
+        tags=["sanctions"],
+        people=[(putin, host)],
+        slug="kremlin-call",
+        date_precision="month",
+    )
+    factories.event(
+        "Crimea annexation",
+        date(2014, 3, 18),
+        Event.Kind.STATEMENT,
+        countries=("RU", "UA"),
+        disputes=[crimea],
+        tags=["sanctions"],
+        slug="crimea-annexation",
+    )
+    factories.event(
+        "Berlin summit",
+        date(2016, 10, 19),
+        Event.Kind.SUMMIT,
+        countries=("DE", "FR", "RU", "UA"),
+        tags=["culture"],
+        slug="berlin-summit",
+    )
+    factories.event(
+        "Secret draft",
+        date(2018, 1, 1),
+        countries=fr_ru,
+        slug=DRAFT_SLUG,
+        state=Event.State.DRAFT,
+        tags=["draft-only"],
+    )
+    assert sorted(Event.objects.published().values_list("slug", flat=True)) == sorted(
+        PUBLISHED_SLUGS
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -94,38 +129,113 @@ def quiet_request_log():
 
 # --- strategies ---------------------------------------------------------------------------
 
+
 def dates():
     valid = st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)).map(date.isoformat)
-    near = st.sampled_from(["2017-05-29", "2014-01-01", "2019-12-31", "0001-01-01", "9999-12-31",
-                            "2017-02-30", "2017-13-01", "17-05-29", "2017/05/29", "29.05.2017",
-                            "2017-05-29T10:00", " 2017-05-29 ", "２０１７-０５-２９"])
+    near = st.sampled_from(
+        [
+            "2017-05-29",
+            "2014-01-01",
+            "2019-12-31",
+            "0001-01-01",
+            "9999-12-31",
+            "2017-02-30",
+            "2017-13-01",
+            "17-05-29",
+            "2017/05/29",
+            "29.05.2017",
+            "2017-05-29T10:00",
+            " 2017-05-29 ",
+            "２０１７-０５-２９",
+        ]
+    )
     return st.one_of(valid, near)
 
 
 huge_numbers = st.one_of(
     st.integers(min_value=-(10**40), max_value=10**40).map(str),
-    st.sampled_from(["0", "-1", "1", "2", "999999999999999999999", "9" * 5000, "1e9", "1.5",
-                     "NaN", "inf", "-0", "0x10", "١٢", "1_000", " 3 "]),
+    st.sampled_from(
+        [
+            "0",
+            "-1",
+            "1",
+            "2",
+            "999999999999999999999",
+            "9" * 5000,
+            "1e9",
+            "1.5",
+            "NaN",
+            "inf",
+            "-0",
+            "0x10",
+            "١٢",
+            "1_000",
+            " 3 ",
+        ]
+    ),
 )
 
 junk_text = st.one_of(
     st.text(max_size=40),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=300),
-    st.sampled_from(["\x00", "a\x00b", "%00", "<script>alert(1)</script>", "' OR 1=1 --",
-                     "{{ 7*7 }}", "\u202e", "\ufeff", "😀", "x" * 201, "x" * 5000, "", " ",
-                     "../../etc/passwd", "%", "%%", "%zz", "%ff%fe"]),
+    st.sampled_from(
+        [
+            "\x00",
+            "a\x00b",
+            "%00",
+            "<script>alert(1)</script>",
+            "' OR 1=1 --",
+            "{{ 7*7 }}",
+            "\u202e",
+            "\ufeff",
+            "😀",
+            "x" * 201,
+            "x" * 5000,
+            "",
+            " ",
+            "../../etc/passwd",
+            "%",
+            "%%",
+            "%zz",
+            "%ff%fe",
+        ]
+    ),
 )
 
 urls = st.one_of(
     st.builds(
         lambda scheme, host, path, query: f"{scheme}://{host}{path}{query}",
         st.sampled_from(["http", "https", "ftp", "javascript", ""]),
-        st.sampled_from(["testserver", "testserver:80", "evil.example", "[::1", "[", "]",
-                         "testserver]", "[::1]", "user@testserver", ""]),
+        st.sampled_from(
+            [
+                "testserver",
+                "testserver:80",
+                "evil.example",
+                "[::1",
+                "[",
+                "]",
+                "testserver]",
+                "[::1]",
+                "user@testserver",
+                "",
+            ]
+        ),
         st.sampled_from(["/", "/embed/", "/api/events/", "/events/elysee-meeting/", "", "//x"]),
-        st.one_of(st.just(""), st.builds(lambda q: "?" + q, st.text(max_size=40)),
-                  st.sampled_from(["?pair=FR-RU", "?pair=zz", "?from=2017-99-99", "?dispute=syria",
-                                   "?tag=energy&tag=nope", "?q=%00", "?kind=call&kind=x"])),
+        st.one_of(
+            st.just(""),
+            st.builds(lambda q: "?" + q, st.text(max_size=40)),
+            st.sampled_from(
+                [
+                    "?pair=FR-RU",
+                    "?pair=zz",
+                    "?from=2017-99-99",
+                    "?dispute=syria",
+                    "?tag=energy&tag=nope",
+                    "?q=%00",
+                    "?kind=call&kind=x",
+                ]
+            ),
+        ),
     ),
     junk_text,
 )
@@ -167,8 +277,28 @@ def query_strings(draw, known=FILTER_NAMES):
     encode = draw(st.sampled_from([quote_plus, lambda s: quote(s, safe="")]))
     parts = [f"{encode(n)}={encode(v)}" for n, v in params]
     # Broken encoding and stray separators, spliced in raw.
-    junk = draw(st.lists(st.sampled_from(["%", "%zz", "%ff%fe", "&&", "=", "==x", "a=%00", "+",
-                                          ";", "%e9", "tag=%C3", "pair", "&pair=%"]), max_size=3))
+    junk = draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    "%",
+                    "%zz",
+                    "%ff%fe",
+                    "&&",
+                    "=",
+                    "==x",
+                    "a=%00",
+                    "+",
+                    ";",
+                    "%e9",
+                    "tag=%C3",
+                    "pair",
+                    "&pair=%",
+                ]
+            ),
+            max_size=3,
+        )
+    )
     for piece in junk:
         parts.insert(draw(st.integers(min_value=0, max_value=len(parts))), piece)
     return "&".join(parts), params
@@ -234,7 +364,10 @@ def check(response, params, *, html, allowed=(200, 400, 404)):
 
 
 HX = {"HTTP_HX_REQUEST": "true"}
-HX_FROM_EMBED = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/embed/?pair=RU-UA"}
+HX_FROM_EMBED = {
+    "HTTP_HX_REQUEST": "true",
+    "HTTP_HX_CURRENT_URL": "http://testserver/embed/?pair=RU-UA",
+}
 
 
 @fuzz
@@ -275,9 +408,16 @@ slugs = st.one_of(
     st.text(min_size=1, max_size=20).map(lambda s: quote(s, safe="")),
 )
 current_urls = st.one_of(
-    st.none(), urls,
-    st.sampled_from(["http://testserver/?pair=RU-UA", "http://testserver/embed/?pair=xx-yy",
-                     "http://testserver/?pair=%00", "http://[::1/?pair=FR-RU"]),
+    st.none(),
+    urls,
+    st.sampled_from(
+        [
+            "http://testserver/?pair=RU-UA",
+            "http://testserver/embed/?pair=xx-yy",
+            "http://testserver/?pair=%00",
+            "http://[::1/?pair=FR-RU",
+        ]
+    ),
 )
 
 
@@ -354,9 +494,12 @@ def test_it_fuzzes_the_timelinejs_export(small_timeline, generated):
 
 # --- regressions the fuzzing found --------------------------------------------------------
 
+
 def test_it_answers_the_event_panel_when_htmx_sends_an_unparseable_current_url(small_timeline):
     """HX-Current-URL "A://[" made urlsplit raise ValueError: a 500 on the detail panel."""
-    response = request("/events/elysee-meeting/", "", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="A://[")
+    response = request(
+        "/events/elysee-meeting/", "", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="A://["
+    )
     assert response.status_code == 200
     assert b"Elysee meeting" in response.content
 
@@ -368,9 +511,18 @@ def test_it_refuses_an_unparseable_oembed_url_with_a_400_naming_url(small_timeli
     assert list(json.loads(response.content)["errors"]) == ["url"]
 
 
-@pytest.mark.parametrize("query", ["from=9999-12-31", "to=0001-01-01", "from=0001-01-01",
-                                   "to=9999-12-31", "from=9999-12-31&to=9999-12-31",
-                                   "from=0001-01-01&to=0001-01-01", "pair=RU-UA&from=9999-12-31"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "from=9999-12-31",
+        "to=0001-01-01",
+        "from=0001-01-01",
+        "to=9999-12-31",
+        "from=9999-12-31&to=9999-12-31",
+        "from=0001-01-01&to=0001-01-01",
+        "pair=RU-UA&from=9999-12-31",
+    ],
+)
 @pytest.mark.parametrize("path", ["/", "/embed/"])
 def test_it_draws_views_at_the_ends_of_the_calendar(small_timeline, path, query):
     """from=9999-12-31 (and to=0001-01-01 with no events) pushed the chart's window past

@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from timeline.history import (
@@ -25,27 +24,10 @@ from timeline.models import (
     Source,
     Tag,
 )
-from timeline.roles import CURATOR, EDITOR
+
+from .admin_forms import admin_form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def make_user(username, group):
-    user = get_user_model().objects.create_user(
-        username=username, password="a-long-test-password", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def editor():
-    return make_user("edgar", EDITOR)
-
-
-@pytest.fixture
-def curator():
-    return make_user("carla", CURATOR)
 
 
 @pytest.fixture
@@ -62,7 +44,9 @@ def versailles_meeting():
         tone=3,
     )
     event.countries.set([france, russia])
-    event.disputes.set([Dispute.objects.create(slug="syria", name="Syria", start=date(2011, 3, 15))])
+    event.disputes.set(
+        [Dispute.objects.create(slug="syria", name="Syria", start=date(2011, 3, 15))]
+    )
     event.tags.set([Tag.objects.create(name="summit")])
     Source.objects.create(event=event, url="https://example.org/a", publisher="Reuters", title="A")
     Source.objects.create(event=event, url="https://example.org/b", publisher="AFP", title="B")
@@ -101,7 +85,6 @@ def delete_as(event, user):
 def test_it_records_the_user_who_changed_an_event_in_the_admin(client, editor, versailles_meeting):
     client.force_login(editor)
     url = reverse("admin:timeline_event_change", args=[versailles_meeting.pk])
-    from tests.test_admin import admin_form_data
 
     data = {**admin_form_data(client.get(url)), "title": "Versailles talks"}
     assert client.post(url, data).status_code == 302
@@ -124,7 +107,6 @@ def test_it_reverts_an_event_from_the_history_screen(client, editor, versailles_
     )
     page = client.get(revert_url)
     assert page.status_code == 200
-    from tests.test_admin import admin_form_data
 
     response = client.post(revert_url, admin_form_data(page))
 
@@ -159,7 +141,12 @@ def test_it_restores_a_deleted_event_with_its_sources_participations_and_m2m(
     )
     # The restoring record holds the m2m rows, so the history screens and revert see them.
     assert sorted(restored.countries.values_list("country__code", flat=True)) == ["FR", "RU"]
-    assert {s.history_user for s in Source.history.filter(id__in=[s[0] for s in before["sources"]], history_type="+").order_by("history_date")[2:]} == {editor}
+    assert {
+        s.history_user
+        for s in Source.history.filter(
+            id__in=[s[0] for s in before["sources"]], history_type="+"
+        ).order_by("history_date")[2:]
+    } == {editor}
     assert not deleted_events().filter(id=pk).exists()
 
 
@@ -244,8 +231,12 @@ def test_it_deletes_and_restores_through_the_admin_screens(client, editor, versa
     assert not client.get(reverse("admin:timeline_event_deleted")).context["records"]
 
 
-def test_it_keeps_the_restore_button_from_users_who_cannot_add_events(client, editor, versailles_meeting):
-    viewer = get_user_model().objects.create_user(username="vera", password="x-long-pass", is_staff=True)
+def test_it_keeps_the_restore_button_from_users_who_cannot_add_events(
+    client, editor, versailles_meeting
+):
+    viewer = get_user_model().objects.create_user(
+        username="vera", password="x-long-pass", is_staff=True
+    )
     from django.contrib.auth.models import Permission
 
     viewer.user_permissions.add(Permission.objects.get(codename="view_event"))
@@ -269,7 +260,6 @@ def test_it_reverts_the_countries_disputes_and_tags_too(client, editor, versaill
     revert_url = reverse(
         "admin:timeline_event_simple_history", args=[versailles_meeting.pk, original.history_id]
     )
-    from tests.test_admin import admin_form_data
 
     response = client.post(revert_url, admin_form_data(client.get(revert_url)))
 
@@ -277,7 +267,9 @@ def test_it_reverts_the_countries_disputes_and_tags_too(client, editor, versaill
     assert snapshot(versailles_meeting) == before
 
 
-def test_it_restores_each_event_of_a_bulk_deletion_with_its_own_sources(client, editor, versailles_meeting):
+def test_it_restores_each_event_of_a_bulk_deletion_with_its_own_sources(
+    client, editor, versailles_meeting
+):
     other = Event.objects.create(title="Phone call", kind="call", start=date(2017, 5, 18))
     Source.objects.create(event=other, url="https://example.org/call", title="Call")
     before = {e.pk: snapshot(e) for e in [versailles_meeting, other]}
@@ -295,8 +287,9 @@ def test_it_restores_each_event_of_a_bulk_deletion_with_its_own_sources(client, 
     assert {pk: snapshot(Event(pk=pk)) for pk in before} == before
 
 
-def test_a_revert_brings_back_the_sources_and_participants_and_says_so(client, editor, versailles_meeting):
-    from tests.test_admin import admin_form_data
+def test_a_revert_brings_back_the_sources_and_participants_and_says_so(
+    client, editor, versailles_meeting
+):
 
     original = versailles_meeting.history.first()
     before = snapshot(versailles_meeting)
@@ -308,10 +301,14 @@ def test_a_revert_brings_back_the_sources_and_participants_and_says_so(client, e
     records_before = versailles_meeting.history.count()
     assert client.post(change_url, data).status_code == 302
     assert versailles_meeting.history.count() == records_before + 1  # one entry per save
-    Source.objects.create(event=versailles_meeting, url="https://example.org/added-later", title="Later")
+    Source.objects.create(
+        event=versailles_meeting, url="https://example.org/added-later", title="Later"
+    )
     assert snapshot(versailles_meeting) != before
 
-    revert_url = reverse("admin:timeline_event_simple_history", args=[versailles_meeting.pk, original.history_id])
+    revert_url = reverse(
+        "admin:timeline_event_simple_history", args=[versailles_meeting.pk, original.history_id]
+    )
     page = client.get(revert_url)
     # The revert screen says which sources and participants come back, under the admin's breadcrumbs.
     assert "Sources and participants in this version" in page.text and "Élysée" in page.text

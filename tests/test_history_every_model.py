@@ -2,11 +2,8 @@
 and reverting it from the history screen brings the earlier value back."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from tests.test_admin import admin_form_data
 from timeline.models import (
     Country,
     Dispute,
@@ -19,7 +16,9 @@ from timeline.models import (
     Source,
     Tag,
 )
-from timeline.roles import CURATED_MODELS, EDITOR
+from timeline.roles import CURATED_MODELS
+
+from .admin_forms import admin_form_data
 
 # A text field a curator would correct on each model, and a corrected value.
 CHANGES = {
@@ -38,13 +37,6 @@ CHANGES = {
 
 def test_every_curated_model_is_covered():
     assert {model._meta.model_name for model in CHANGES} == set(CURATED_MODELS)
-
-
-@pytest.fixture
-def editor(db):
-    user = get_user_model().objects.create_user("edith", password="a-long-test-password", is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITOR))
-    return user
 
 
 def pick(model):
@@ -76,7 +68,9 @@ def test_it_records_and_reverts_a_change_on_every_model(client, dataset, editor,
     assert latest.history_user == editor and getattr(latest, field) == corrected
 
     before = obj.history.filter(**{field: original}).first()
-    revert_url = reverse(f"admin:timeline_{opts.model_name}_simple_history", args=[obj.pk, before.history_id])
+    revert_url = reverse(
+        f"admin:timeline_{opts.model_name}_simple_history", args=[obj.pk, before.history_id]
+    )
     page = client.get(revert_url)
     assert page.status_code == 200
     assert client.post(revert_url, admin_form_data(page)).status_code == 302

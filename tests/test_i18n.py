@@ -16,17 +16,11 @@ from timeline.models import Dispute, Event
 from timeline.translation import localized
 
 from . import factories as f
+from .pages import HTMX, figure_of
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
 NB = "\u00a0"
-
-
-def figure_of(response):
-    match = re.search(r'<script id="timeline-figure" type="application/json">(.*?)</script>', response.text, re.S)
-    assert match, "no figure in the page"
-    return json.loads(match.group(1))
 
 
 def switcher_link(html, code):
@@ -38,6 +32,7 @@ def switcher_link(html, code):
 
 
 # ---- Dates -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "language, value, precision, expected",
@@ -52,7 +47,9 @@ def switcher_link(html, code):
         ("fr", date(2017, 2, 14), Precision.DAY, "14 février 2017"),
     ],
 )
-def test_it_writes_a_date_in_its_precision_and_the_active_language(language, value, precision, expected):
+def test_it_writes_a_date_in_its_precision_and_the_active_language(
+    language, value, precision, expected
+):
     with translation.override(language):
         assert format_date(value, precision) == expected
 
@@ -63,7 +60,12 @@ def test_it_writes_a_date_in_its_precision_and_the_active_language(language, val
         ("fr", (date(2017, 5, 26), date(2017, 5, 27)), {}, "26–27 mai 2017"),
         ("fr", (date(2017, 5, 1), date(2017, 5, 3)), {}, "1er–3 mai 2017"),
         ("fr", (date(2012, 5, 7), None), {"open_end": True}, "depuis le 7 mai 2012"),
-        ("fr", (date(2016, 10, 1), None, Precision.MONTH), {"open_end": True}, "depuis octobre 2016"),
+        (
+            "fr",
+            (date(2016, 10, 1), None, Precision.MONTH),
+            {"open_end": True},
+            "depuis octobre 2016",
+        ),
         ("fr", (date(2012, 5, 15), date(2017, 5, 14)), {}, "15 mai 2012 – 14 mai 2017"),
         ("en", (date(2012, 5, 7), None), {"open_end": True}, "since 7 May 2012"),
         ("en", (date(2017, 5, 26), date(2017, 5, 27)), {}, "26–27 May 2017"),
@@ -76,6 +78,7 @@ def test_it_writes_a_span_in_the_active_language(language, args, kwargs, expecte
 
 # ---- The French pages --------------------------------------------------------------------
 
+
 def test_the_french_dashboard_is_french(client, dataset):
     response = client.get("/fr/")
     assert response.status_code == 200
@@ -83,7 +86,13 @@ def test_the_french_dashboard_is_french(client, dataset):
     assert '<html lang="fr">' in html
     assert '<h1 id="view-heading">France – Russie' in html
     assert f"{NB}: les relations, événement par événement" in html
-    for label in ("Filtres", "Appliquer les filtres", "Types d’événement", "Intégrer cette vue", "Chronologie"):
+    for label in (
+        "Filtres",
+        "Appliquer les filtres",
+        "Types d’événement",
+        "Intégrer cette vue",
+        "Chronologie",
+    ):
         assert label in html, label
     # Titles, dispute names and tag names in French.
     assert "Macron reçoit Poutine à Versailles" in html
@@ -92,7 +101,9 @@ def test_the_french_dashboard_is_french(client, dataset):
     page = re.sub(r'<script id="timeline-figure".*?</script>', "", html, flags=re.S)
     assert "Macron hosts Putin at Versailles" not in page
     assert re.search(r'<time datetime="2017-05-29">29 mai 2017</time>', html)
-    assert re.search(r'<time datetime="2017-04-01">1er avril 2017</time>', html)  # French for the 1st
+    assert re.search(
+        r'<time datetime="2017-04-01">1er avril 2017</time>', html
+    )  # French for the 1st
     assert re.search(r"\d+ événements", html)
     # Every link stays in French.
     assert 'action="/fr/"' in html and 'data-event-url="/fr/events/__slug__/"' in html
@@ -112,23 +123,34 @@ def test_the_french_chart_speaks_french(client, dataset):
     response = client.get("/fr/")
     figure = figure_of(response)
     layout = figure["layout"]
-    buttons = re.findall(r'<button type="button" data-range="[^"]+" disabled>([^<]+)</button>', response.text)
+    buttons = re.findall(
+        r'<button type="button" data-range="[^"]+" disabled>([^<]+)</button>', response.text
+    )
     assert buttons == ["1 an", "5 ans", "Tout"]
     assert 'aria-label="Légende"' in response.text and "Déclaration</li>" in response.text
     assert "Température des relations" in layout["annotations"][0]["text"]
     lanes = layout["yaxis"]["ticktext"]
     assert "Déclaration" in lanes and "Rencontre" in lanes and "Différends" in lanes
-    dispute_labels = [text.strip() for t in figure["data"] if t.get("meta") == "bar-labels" for text in t["text"]]
+    dispute_labels = [
+        text.strip() for t in figure["data"] if t.get("meta") == "bar-labels" for text in t["text"]
+    ]
     assert any(label.startswith("Syrie et Alep") for label in dispute_labels)
     assert "depuis le 7 mai 2012" in json.dumps(figure, ensure_ascii=False)  # Putin's term
-    hovers = [h for t in figure["data"] if t.get("meta") in ("events", "events-cancelled") for h in t["hovertext"]]
+    hovers = [
+        h
+        for t in figure["data"]
+        if t.get("meta") in ("events", "events-cancelled")
+        for h in t["hovertext"]
+    ]
     assert any("Macron reçoit Poutine" in h for h in hovers)
     assert not any("Macron hosts Putin" in h for h in hovers)
     # plotly.js writes the axis's months: the page loads its French locale before our script.
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', response.text)
     names = [s.split("/")[-1].split(".")[0] for s in scripts]
     assert names == ["htmx-4", "plotly-timeline-4", "plotly-locale-fr-4", "timeline"]
-    description = re.search(r'<figcaption id="chart-description"[^>]*>(.*?)</figcaption>', response.text, re.S)
+    description = re.search(
+        r'<figcaption id="chart-description"[^>]*>(.*?)</figcaption>', response.text, re.S
+    )
     described = unescape(description.group(1))
     assert "Chronologie des relations France – Russie du" in described
     assert f"Au pouvoir{NB}: France{NB}: " in described and f"; Russie{NB}: " in described
@@ -138,7 +160,9 @@ def test_the_french_event_page_is_french(client, dataset):
     response = client.get("/fr/events/2017-05-29-versailles-meeting/")
     assert response.status_code == 200
     html = response.text
-    assert '<h1 id="event-title" class="event-title">Macron reçoit Poutine à Versailles</h1>' in html
+    assert (
+        '<h1 id="event-title" class="event-title">Macron reçoit Poutine à Versailles</h1>' in html
+    )
     assert "29 mai 2017" in html and "← Retour à la chronologie" in html
     assert ">Rencontre</span>" in html and "<dt>Ton</dt>" in html
     # The summary has no French version yet: the original is shown.
@@ -158,7 +182,10 @@ def test_filter_errors_are_french_on_french_pages(client, dataset):
     response = client.get("/fr/", {"from": "demain", "kind": "picnic"})
     assert response.status_code == 400
     html = unescape(response.text)
-    assert f'<a href="#id_from">Du</a>{NB}: «{NB}from{NB}» doit être une date écrite AAAA-MM-JJ.' in html
+    assert (
+        f'<a href="#id_from">Du</a>{NB}: «{NB}from{NB}» doit être une date écrite AAAA-MM-JJ.'
+        in html
+    )
     assert f"kind inconnu{NB}: «{NB}picnic{NB}»." in html
     # The English page still says it in English.
     assert "“from” must be a date written YYYY-MM-DD" in client.get("/", {"from": "demain"}).text
@@ -166,9 +193,16 @@ def test_filter_errors_are_french_on_french_pages(client, dataset):
 
 # ---- Fallbacks ---------------------------------------------------------------------------
 
+
 def test_the_french_version_falls_back_to_the_original(client, db):
-    with_fr = f.event("Macron hosts Putin", date(2017, 5, 29), title_fr="Macron reçoit Poutine",
-                      summary="They met.", summary_fr="Ils se sont rencontrés.", quote="We talked.")
+    with_fr = f.event(
+        "Macron hosts Putin",
+        date(2017, 5, 29),
+        title_fr="Macron reçoit Poutine",
+        summary="They met.",
+        summary_fr="Ils se sont rencontrés.",
+        quote="We talked.",
+    )
     without = f.event("Only in English", date(2017, 5, 30), title_fr="  ")
     dispute = f.dispute("syria", date(2015, 9, 30), name="Syria and Aleppo")
 
@@ -202,6 +236,7 @@ def test_a_dispute_shows_its_french_name_and_summary_on_french_pages(client, dat
 
 # ---- The API gives both versions ---------------------------------------------------------
 
+
 def test_the_api_gives_the_original_and_the_french_version(client, dataset):
     body = client.get("/api/events/", {"q": "Versailles", "kind": "meeting"}).json()
     [meeting] = body["results"]
@@ -209,18 +244,25 @@ def test_the_api_gives_the_original_and_the_french_version(client, dataset):
     assert meeting["title_fr"] == "Macron reçoit Poutine à Versailles"
     assert {"summary_fr", "quote_fr"} <= set(meeting) and meeting["summary_fr"] == ""
     assert meeting["date_display"] == "29 May 2017"
-    french = client.get("/fr/api/events/", {"q": "Versailles", "kind": "meeting"}).json()["results"][0]
+    french = client.get("/fr/api/events/", {"q": "Versailles", "kind": "meeting"}).json()[
+        "results"
+    ][0]
     assert french["title"] == meeting["title"] and french["title_fr"] == meeting["title_fr"]
     assert french["date_display"] == "29 mai 2017"
     assert french["url"].endswith("/fr/events/2017-05-29-versailles-meeting/")
 
-    rows = client.get("/api/events.csv", {"q": "Versailles", "kind": "meeting"}).content.decode().splitlines()
+    rows = (
+        client.get("/api/events.csv", {"q": "Versailles", "kind": "meeting"})
+        .content.decode()
+        .splitlines()
+    )
     header = rows[0].split(",")
     assert {"title", "title_fr", "summary_fr", "quote_fr"} <= set(header)
     assert "Macron reçoit Poutine à Versailles" in rows[1]
 
 
 # ---- The language switcher ---------------------------------------------------------------
+
 
 def test_the_switcher_keeps_the_path_and_the_filters(client, dataset):
     html = client.get("/", {"dispute": "syria", "kind": ["meeting", "statement"]}).text
@@ -246,9 +288,12 @@ def test_an_htmx_filter_swap_brings_the_switcher_with_the_new_filters(client, da
 
 # ---- Embedding from a French page --------------------------------------------------------
 
+
 def test_the_embed_code_of_a_french_page_embeds_the_french_timeline(client, dataset):
     html = client.get("/fr/", {"dispute": "syria"}).text
-    code = unescape(unescape(re.search(r'<textarea id="embed-code"[^>]*>(.*?)</textarea>', html, re.S).group(1)))
+    code = unescape(
+        unescape(re.search(r'<textarea id="embed-code"[^>]*>(.*?)</textarea>', html, re.S).group(1))
+    )
     assert 'src="http://testserver/fr/embed/?dispute=syria"' in code
     assert f"France – Russie · Syrie et Alep{NB}: chronologie des relations diplomatiques" in code
     assert 'data-embed-src="http://testserver/fr/embed/?dispute=syria"' in html
@@ -271,17 +316,25 @@ def test_the_french_embed_page_is_french(client, dataset):
 def test_oembed_answers_in_the_language_of_the_url(client, dataset):
     body = client.get("/oembed/", {"url": "http://testserver/fr/?dispute=syria"}).json()
     assert 'src="http://testserver/fr/embed/?dispute=syria"' in body["html"]
-    assert body["title"] == f"France – Russie · Syrie et Alep{NB}: chronologie des relations diplomatiques"
+    assert (
+        body["title"]
+        == f"France – Russie · Syrie et Alep{NB}: chronologie des relations diplomatiques"
+    )
     english = client.get("/oembed/", {"url": "http://testserver/?dispute=syria"}).json()
     assert 'src="http://testserver/embed/?dispute=syria"' in english["html"]
     assert english["title"] == "France – Russia · Syria and Aleppo: diplomatic relations timeline"
     # The discovery link of a French page names the French page.
     html = client.get("/fr/").text
-    discovery = unescape(re.search(r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"', html).group(1))
+    discovery = unescape(
+        re.search(
+            r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"', html
+        ).group(1)
+    )
     assert "url=http%3A%2F%2Ftestserver%2Ffr%2F" in discovery
 
 
 # ---- The admin ---------------------------------------------------------------------------
+
 
 def test_the_admin_shows_the_french_fields_beside_the_originals(admin_client, dataset):
     event = Event.objects.get(slug="2017-05-29-versailles-meeting")
@@ -309,7 +362,9 @@ def test_a_cached_answer_is_kept_per_language(db):
     from timeline.caching import cached
 
     with translation.override("fr"):
-        assert cached(["figure", "FR-RU"], lambda: "en français", codes=["FR", "RU"]) == "en français"
+        assert (
+            cached(["figure", "FR-RU"], lambda: "en français", codes=["FR", "RU"]) == "en français"
+        )
     with translation.override("en"):
         assert cached(["figure", "FR-RU"], lambda: "in English", codes=["FR", "RU"]) == "in English"
     with translation.override("fr"):
@@ -318,16 +373,30 @@ def test_a_cached_answer_is_kept_per_language(db):
 
 def test_the_chart_description_writes_the_temperature_as_each_language_does(client, dataset):
     def temperature(url):
-        caption = re.search(r'<figcaption id="chart-description"[^>]*>(.*?)</figcaption>', client.get(url).text, re.S)
-        return re.search(r"(?:ends at|finit à) ([+−]\d+[.,]\d)", unescape(caption.group(1))).group(1)
+        caption = re.search(
+            r'<figcaption id="chart-description"[^>]*>(.*?)</figcaption>',
+            client.get(url).text,
+            re.S,
+        )
+        return re.search(r"(?:ends at|finit à) ([+−]\d+[.,]\d)", unescape(caption.group(1))).group(
+            1
+        )
 
     english, french = temperature("/"), temperature("/fr/")
     assert "." in english and french == english.replace(".", ",")
 
 
-def test_a_french_page_marks_the_english_texts_it_falls_back_to_and_writes_the_minus_sign(client, dataset):
+def test_a_french_page_marks_the_english_texts_it_falls_back_to_and_writes_the_minus_sign(
+    client, dataset
+):
     """Screen readers switch voice on lang="en"; the tone is written "−2", as the scale's "−10"."""
-    event = Event.objects.published().filter(summary_fr="").exclude(title_fr="").filter(tone__lt=0).first()
+    event = (
+        Event.objects.published()
+        .filter(summary_fr="")
+        .exclude(title_fr="")
+        .filter(tone__lt=0)
+        .first()
+    )
     path = event.get_absolute_url()  # before a French request leaves French active
     html = client.get(f"/fr{path}").text
     assert '<div class="summary" lang="en">' in html
@@ -346,7 +415,7 @@ def test_the_temperatures_hover_writes_the_minus_sign(client, dataset):
 
 
 def test_a_person_is_named_as_each_language_writes_the_name(client, dataset):
-    """"Poutine" in French titles, bands, hovers and participant lists alike; the API gives both."""
+    """ "Poutine" in French titles, bands, hovers and participant lists alike; the API gives both."""
     versailles = "2017-05-29-versailles-meeting"
     french = client.get(f"/fr/events/{versailles}/").text
     participants = re.search(r"<dt>Participants</dt>\s*<dd>(.*?)</dd>", french, re.S).group(1)

@@ -4,8 +4,9 @@ import time
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.urls import reverse
+
+from .factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -13,18 +14,12 @@ PASSWORD = "the-right-password-42"
 LOCKED = "Too many failed login attempts"
 
 
-@pytest.fixture(autouse=True)
-def empty_cache(settings):
-    # A fast hasher: these tests log in dozens of times, and the window test counts seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
-    yield
-    cache.clear()
-
-
+# conftest.py empties the cache (where the failures are counted) around each test and makes
+# password hashing fast (these tests log in dozens of times).
 @pytest.fixture
 def carla():
-    return get_user_model().objects.create_user(username="carla", password=PASSWORD, is_staff=True)
+    """A staff user in no group: the lock-out is about logging in, not about roles."""
+    return make_user("carla", password=PASSWORD)
 
 
 def login(client, username, password, address="203.0.113.7"):

@@ -1,7 +1,7 @@
 """Migrations build the schema from an empty database on the suite's engine (SQLite, or
 PostgreSQL when DATABASE_URL says so), and the models have no change without a migration."""
 
-from tests.test_backup import manage, scratch_database
+from tests.processes import manage, scratch_database
 
 
 def test_it_migrates_an_empty_database_and_no_migration_is_missing(tmp_path):

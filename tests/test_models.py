@@ -120,8 +120,11 @@ def test_a_participation_is_a_person_or_an_organisation_not_both(macron):
 
 def test_it_refuses_overlapping_terms_of_one_office(france, hollande, macron):
     OfficeTerm.objects.create(
-        person=hollande, office="President of France", country=france,
-        start=date(2012, 5, 15), end=date(2017, 5, 14),
+        person=hollande,
+        office="President of France",
+        country=france,
+        start=date(2012, 5, 15),
+        end=date(2017, 5, 14),
     )
     overlapping = OfficeTerm(
         person=macron, office="President of France", country=france, start=date(2017, 5, 1)
@@ -133,8 +136,11 @@ def test_it_refuses_overlapping_terms_of_one_office(france, hollande, macron):
 
 def test_a_same_day_handover_is_not_an_overlap(france, hollande, macron):
     OfficeTerm.objects.create(
-        person=hollande, office="President of France", country=france,
-        start=date(2012, 5, 15), end=date(2017, 5, 14),
+        person=hollande,
+        office="President of France",
+        country=france,
+        start=date(2012, 5, 15),
+        end=date(2017, 5, 14),
     )
     OfficeTerm(
         person=macron, office="President of France", country=france, start=date(2017, 5, 14)
@@ -163,23 +169,28 @@ def test_terms_of_different_offices_may_overlap(france, hollande):
 def test_it_refuses_a_term_ending_before_it_starts(france, hollande):
     with pytest.raises(ValidationError) as error:
         OfficeTerm(
-            person=hollande, office="President of France", country=france,
-            start=date(2017, 5, 14), end=date(2012, 5, 15),
+            person=hollande,
+            office="President of France",
+            country=france,
+            start=date(2017, 5, 14),
+            end=date(2012, 5, 15),
         ).full_clean()
     assert "end" in error.value.message_dict
 
 
 def test_dispute_dates_and_status_agree(france):
     with pytest.raises(ValidationError) as error:
-        Dispute(slug="x", name="X", start=date(2017, 1, 1), end=date(2016, 1, 1),
-                status="resolved").full_clean()
+        Dispute(
+            slug="x", name="X", start=date(2017, 1, 1), end=date(2016, 1, 1), status="resolved"
+        ).full_clean()
     assert "end" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
         Dispute(slug="x", name="X", start=date(2017, 1, 1), status="resolved").full_clean()
     assert "needs an end date" in messages(error)
     with pytest.raises(ValidationError) as error:
-        Dispute(slug="x", name="X", start=date(2017, 1, 1), end=date(2017, 2, 1),
-                status="active").full_clean()
+        Dispute(
+            slug="x", name="X", start=date(2017, 1, 1), end=date(2017, 2, 1), status="active"
+        ).full_clean()
     assert "status" in error.value.message_dict
     Dispute(slug="x", name="X", start=date(2017, 1, 1)).full_clean()
 
@@ -203,8 +214,12 @@ def test_a_place_needs_both_coordinates_or_none():
 
 
 def test_dates_before_1900_are_stored_and_shown():
-    event = make_event(title="Peter the Great visits France", kind="visit",
-                       start=date(1717, 5, 7), end=date(1717, 6, 20))
+    event = make_event(
+        title="Peter the Great visits France",
+        kind="visit",
+        start=date(1717, 5, 7),
+        end=date(1717, 6, 20),
+    )
     event.full_clean()
     event.save()
     event.refresh_from_db()

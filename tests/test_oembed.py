@@ -19,10 +19,14 @@ def test_it_answers_a_rich_iframe_for_a_dashboard_url(client, dataset):
     body = response.json()
     assert body["version"] == "1.0" and body["type"] == "rich"
     assert body["provider_name"] and body["provider_url"] == "http://testserver/"
-    assert body["width"] == 800 and body["height"] > 640  # the chart's height and the page around it
+    assert (
+        body["width"] == 800 and body["height"] > 640
+    )  # the chart's height and the page around it
     src = html.unescape(re.search(r'<iframe src="([^"]+)"', body["html"]).group(1))
     assert src == "http://testserver/embed/?from=2015-01-01&dispute=syria"
-    assert f'width="{body["width"]}"' in body["html"] and f'height="{body["height"]}"' in body["html"]
+    assert (
+        f'width="{body["width"]}"' in body["html"] and f'height="{body["height"]}"' in body["html"]
+    )
     assert "France – Russia" in body["title"]
 
 

@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
@@ -21,18 +20,9 @@ from timeline.models import (
 )
 from timeline.roles import CURATED_MODELS, CURATOR, EDITOR, ROLE_PERMISSIONS
 
+from .factories import PASSWORD, make_user
+
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "a-long-test-password"
-
-
-def make_user(username, group=None, *, is_staff=True):
-    user = get_user_model().objects.create_user(
-        username=username, password=PASSWORD, is_staff=is_staff
-    )
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 @pytest.fixture
@@ -68,7 +58,12 @@ def test_it_walks_every_model_screen_with_the_role_permissions(client, one_of_ea
     client.force_login(make_user("someone", role))
     seen = {}
     for model_name, obj in one_of_each.items():
-        for action, args in [("changelist", []), ("add", []), ("change", [obj.pk]), ("history", [obj.pk])]:
+        for action, args in [
+            ("changelist", []),
+            ("add", []),
+            ("change", [obj.pk]),
+            ("history", [obj.pk]),
+        ]:
             seen[(model_name, action)] = client.get(
                 reverse(f"admin:timeline_{model_name}_{action}", args=args)
             ).status_code
@@ -170,9 +165,7 @@ def test_it_redirects_anonymous_users_to_the_admin_login(client, one_of_each):
 def test_it_keeps_a_non_staff_user_out_even_with_the_right_password(client):
     make_user("reader", is_staff=False)
 
-    response = client.post(
-        reverse("admin:login"), {"username": "reader", "password": PASSWORD}
-    )
+    response = client.post(reverse("admin:login"), {"username": "reader", "password": PASSWORD})
 
     assert response.status_code == 200
     assert "staff account" in response.text

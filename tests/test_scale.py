@@ -14,7 +14,7 @@ from timeline import caching, marks
 from timeline.models import Event
 
 from . import factories as f
-from .test_dashboard import HTMX, figure_of
+from .pages import HTMX, figure_of
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,11 @@ def drawn_slugs(figure):
 
 
 def counted(figure):
-    return sum(int(re.match(r"<b>(\d+) ", h).group(1)) for t in traces(figure, "events-binned") for h in t["hovertext"])
+    return sum(
+        int(re.match(r"<b>(\d+) ", h).group(1))
+        for t in traces(figure, "events-binned")
+        for h in t["hovertext"]
+    )
 
 
 def binned_marks(figure):
@@ -80,7 +84,9 @@ def test_a_window_draws_the_events_that_started_before_it_and_last_into_it(clien
     f.many_events(600)  # 2010–2011: counted in the whole view
     ongoing = f.event("Long talks", date(2010, 2, 20), end=date(2010, 3, 2))
     ended = f.event("Earlier talks", date(2010, 2, 10), end=date(2010, 2, 28))
-    other_pair = f.event("Kyiv talks", date(2010, 2, 20), end=date(2010, 3, 5), countries=("DE", "UA"))
+    other_pair = f.event(
+        "Kyiv talks", date(2010, 2, 20), end=date(2010, 3, 5), countries=("DE", "UA")
+    )
     drawn = drawn_slugs(client.get("/chart/?window_from=2010-03-01&window_to=2010-03-31").json())
     assert ongoing.slug in drawn
     assert ended.slug not in drawn and other_pair.slug not in drawn
@@ -109,12 +115,15 @@ def test_a_wide_window_with_too_many_events_is_counted_more_finely(client, monke
     assert finer and max(finer) <= 7
 
 
-@pytest.mark.parametrize("query, parameter", [
-    ("window_from=2010-01-01", "window_to"),
-    ("window_from=2010-02-01&window_to=2010-01-01", "window_to"),
-    ("window_from=1.1.2010&window_to=2010-02-01", "window_from"),
-    ("window_from=2010-01-01&window_to=2010-02-01&kind=picnic", "kind"),
-])
+@pytest.mark.parametrize(
+    "query, parameter",
+    [
+        ("window_from=2010-01-01", "window_to"),
+        ("window_from=2010-02-01&window_to=2010-01-01", "window_to"),
+        ("window_from=1.1.2010&window_to=2010-02-01", "window_from"),
+        ("window_from=2010-01-01&window_to=2010-02-01&kind=picnic", "kind"),
+    ],
+)
 def test_the_chart_endpoint_names_a_bad_parameter(client, query, parameter):
     response = client.get(f"/chart/?{query}")
     assert response.status_code == 400
@@ -128,8 +137,10 @@ def listed(response):
 
 def test_the_event_list_is_paginated_with_the_filters_kept(client):
     events = f.many_events(120)
-    first = client.get("/?kind=meeting&kind=call&kind=visit&kind=summit&kind=statement&kind=protest"
-                       "&kind=election&kind=cyber&kind=military&kind=sanction&kind=agreement")
+    first = client.get(
+        "/?kind=meeting&kind=call&kind=visit&kind=summit&kind=statement&kind=protest"
+        "&kind=election&kind=cyber&kind=military&kind=sanction&kind=agreement"
+    )
     assert first.status_code == 200
     assert listed(first) == [e.slug for e in events[:50]]
     assert "1–50 of 120" in first.text
@@ -203,6 +214,7 @@ def test_queries_stay_the_same_when_the_whole_view_is_counted(client, monkeypatc
 
 # ---- The cache: invalidated by curators' changes, in every worker ----------------------
 
+
 def test_the_figure_is_cached_until_the_data_changes(client):
     (event,) = f.many_events(1)
     assert drawn_slugs(figure_of(client.get("/"))) == [event.slug]
@@ -249,7 +261,9 @@ def test_the_token_lives_in_the_database_so_every_worker_sees_a_change(client):
     (event,) = f.many_events(1)
     client.get("/")  # cached under the current token
     Event.objects.filter(pk=event.pk).update(title="Changed elsewhere")  # no signal here
-    assert "Changed elsewhere" not in json.dumps(figure_of(client.get("/")))  # served from the cache
+    assert "Changed elsewhere" not in json.dumps(
+        figure_of(client.get("/"))
+    )  # served from the cache
     caching.data_changed()  # the new token the other worker's signal wrote
     assert "Changed elsewhere" in json.dumps(figure_of(client.get("/")))
 
@@ -262,8 +276,18 @@ def test_generating_synthetic_events_invalidates_the_cache(client):
     assert 'value="XA-XB"' in client.get("/").text
 
 
-@pytest.mark.parametrize("url", ["/", "/embed/", "/fr/", "/chart/?window_from=2010-01-01&window_to=2010-01-31",
-                                 "/api/events/", "/api/events.csv", "/api/timelinejs.json"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/embed/",
+        "/fr/",
+        "/chart/?window_from=2010-01-01&window_to=2010-01-31",
+        "/api/events/",
+        "/api/events.csv",
+        "/api/timelinejs.json",
+    ],
+)
 def test_public_pages_and_data_are_compressed(client, url):
     f.many_events(40)
     response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")

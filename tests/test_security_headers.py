@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # --- reading a response -------------------------------------------------------------------
 
+
 def policy(response):
     """{directive: [sources]} of the response's Content-Security-Policy header."""
     header = response.headers.get("Content-Security-Policy")
@@ -69,7 +70,9 @@ def assert_strict_policy(response, *, frameable=False, scripts_expected=True):
     assert "'self'" in scripts, path
     nonces = [source for source in scripts if source.startswith("'nonce-")]
     assert len(nonces) == (1 if scripts_expected else 0), (path, scripts)
-    assert not {"'unsafe-inline'", "'unsafe-eval'", "*", "data:", "http:", "https:"} & set(scripts), path
+    assert not {"'unsafe-inline'", "'unsafe-eval'", "*", "data:", "http:", "https:"} & set(
+        scripts
+    ), path
     assert csp["object-src"] == ["'none'"], path
     assert csp["base-uri"] == ["'none'"], path
     if frameable:
@@ -78,7 +81,7 @@ def assert_strict_policy(response, *, frameable=False, scripts_expected=True):
     else:
         assert csp["frame-ancestors"] == ["'none'"], path
         assert response.headers["X-Frame-Options"] == "DENY", path
-    return nonces[0][len("'nonce-"):-1] if nonces else None
+    return nonces[0][len("'nonce-") : -1] if nonces else None
 
 
 def is_data_block(attrs):
@@ -97,7 +100,9 @@ def assert_scripts_carry_the_nonce(response, nonce):
         assert attrs.get("nonce") == nonce, (path, attrs)
     # Count raw "<script" too: a tag the parser would not see as a tag must not slip by.
     assert response.content.decode().lower().count("<script") == len(scripts), path
-    handlers = [(tag, name) for tag, attrs in tags for name in attrs if name.lower().startswith("on")]
+    handlers = [
+        (tag, name) for tag, attrs in tags for name in attrs if name.lower().startswith("on")
+    ]
     assert handlers == [], (path, handlers)
 
 
@@ -110,6 +115,7 @@ def assert_html_is_locked_down(response, *, frameable=False):
 
 
 # --- the public pages ---------------------------------------------------------------------
+
 
 @pytest.fixture
 def published_slug(dataset):
@@ -150,6 +156,7 @@ def test_it_uses_a_fresh_nonce_per_response(client, dataset):
 
 
 # --- the admin ----------------------------------------------------------------------------
+
 
 @pytest.fixture
 def staff_client(client, dataset):
@@ -196,6 +203,7 @@ def test_the_admin_autocomplete_answers_json_for_the_widgets(staff_client):
 
 # --- production settings ------------------------------------------------------------------
 
+
 def production_env(tmp_path, **extra):
     """The production environment, from scratch: nothing inherited from the test run."""
     return {
@@ -214,16 +222,20 @@ def run(args, env):
 
 
 def test_it_passes_the_deployment_checklist_with_the_production_environment(tmp_path):
-    result = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                 production_env(tmp_path))
+    result = run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        production_env(tmp_path),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
 
 
 def test_the_deployment_checklist_can_fail(tmp_path):
     """The same command flags a short key and DEBUG: the check above is not blind."""
-    result = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                 production_env(tmp_path, SECRET_KEY="short", DEBUG="1"))
+    result = run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        production_env(tmp_path, SECRET_KEY="short", DEBUG="1"),
+    )
     assert result.returncode != 0
     assert "security.W009" in result.stderr + result.stdout
     assert "security.W018" in result.stderr + result.stdout

@@ -11,8 +11,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def run_python(code, **env):
     base = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "diplomacy_site.settings"}
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env={**base, **env},
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -52,13 +56,18 @@ def test_database_url_selects_postgresql():
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [
-        "django.db.backends.postgresql", "diplomacy", "db.example", 5433,
+        "django.db.backends.postgresql",
+        "diplomacy",
+        "db.example",
+        5433,
     ]
 
 
 def test_allowed_hosts_and_debug_come_from_the_environment():
     code = "import json; from diplomacy_site import settings as s; print(json.dumps([s.DEBUG, s.ALLOWED_HOSTS]))"
-    result = run_python(code, SECRET_KEY="x", ALLOWED_HOSTS="timeline.example, www.timeline.example")
+    result = run_python(
+        code, SECRET_KEY="x", ALLOWED_HOSTS="timeline.example, www.timeline.example"
+    )
     assert json.loads(result.stdout) == [False, ["timeline.example", "www.timeline.example"]]
 
 
@@ -70,4 +79,23 @@ def test_the_cache_is_local_memory_unless_redis_url_is_set():
     local = run_python(code, SECRET_KEY="x")
     assert json.loads(local.stdout)[0] == "django.core.cache.backends.locmem.LocMemCache"
     redis = run_python(code, SECRET_KEY="x", REDIS_URL="redis://127.0.0.1:6379/2")
-    assert json.loads(redis.stdout) == ["django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/2"]
+    assert json.loads(redis.stdout) == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://127.0.0.1:6379/2",
+    ]
+
+
+def test_a_yes_no_setting_refuses_a_typo_instead_of_reading_no():
+    result = run_python("import django; django.setup()", DEBUG="Ture")
+    assert result.returncode != 0
+    assert "DEBUG='Ture' is not a yes/no value" in result.stderr
+    off = run_python(
+        "from diplomacy_site import settings as s; print(s.DEBUG)", DEBUG="off", SECRET_KEY="x"
+    )
+    assert off.stdout.strip() == "False", off.stderr
+
+
+def test_a_number_setting_refuses_what_is_not_a_number():
+    result = run_python("import django; django.setup()", SECRET_KEY="x", LOGIN_FAILURE_LIMIT="five")
+    assert result.returncode != 0
+    assert "LOGIN_FAILURE_LIMIT='five' is not a whole number" in result.stderr

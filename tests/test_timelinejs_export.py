@@ -12,13 +12,23 @@ from timeline.models import Country, Dispute, Event, OfficeTerm, Person, Source
 
 
 def make_event(title="Talks", start=date(2017, 5, 29), precision="day", **fields):
-    event = Event.objects.create(title=title, kind=fields.pop("kind", "meeting"), start=start, date_precision=precision, **fields)
-    Source.objects.create(event=event, url="https://example.org/report", publisher="AFP", title="Report")
+    event = Event.objects.create(
+        title=title,
+        kind=fields.pop("kind", "meeting"),
+        start=start,
+        date_precision=precision,
+        **fields,
+    )
+    Source.objects.create(
+        event=event, url="https://example.org/report", publisher="AFP", title="Report"
+    )
     return event
 
 
 def export(events, **options):
-    return build_timelinejs(Event.objects.filter(pk__in=[e.pk for e in events]).prefetch_related("sources"), **options)
+    return build_timelinejs(
+        Event.objects.filter(pk__in=[e.pk for e in events]).prefetch_related("sources"), **options
+    )
 
 
 @pytest.mark.django_db
@@ -72,7 +82,9 @@ def test_it_writes_a_plain_text_summary_as_escaped_paragraphs():
 
     [slide] = export([plain])["events"]
 
-    assert slide["text"]["text"].startswith("<p>Russia&#x27;s bid &amp; France&#x27;s answer.</p>\n\n<p>Second paragraph.</p>")
+    assert slide["text"]["text"].startswith(
+        "<p>Russia&#x27;s bid &amp; France&#x27;s answer.</p>\n\n<p>Second paragraph.</p>"
+    )
 
 
 @pytest.mark.django_db
@@ -80,14 +92,25 @@ def test_it_links_the_sources_and_the_event_page():
     talks = make_event()
     Source.objects.create(event=talks, title="Le Monde, print edition", publisher="Le Monde")
 
-    [slide] = export([talks], url_for=lambda e: f"https://diplomacy.example/events/{e.slug}/")["events"]
+    [slide] = export([talks], url_for=lambda e: f"https://diplomacy.example/events/{e.slug}/")[
+        "events"
+    ]
     text = slide["text"]["text"]
 
-    assert '<a href="https://example.org/report" rel="noopener noreferrer nofollow">AFP: Report</a>' in text
+    assert (
+        '<a href="https://example.org/report" rel="noopener noreferrer nofollow">AFP: Report</a>'
+        in text
+    )
     assert "Le Monde: Le Monde, print edition" in text
     assert f'<a href="https://diplomacy.example/events/{talks.slug}/">Details</a>' in text
-    assert "media" not in slide  # an article's address is no picture: TimelineJS would draw it as one
-    assert slide["diplomacy"]["sources"][0] == {"url": "https://example.org/report", "publisher": "AFP", "title": "Report"}
+    assert (
+        "media" not in slide
+    )  # an article's address is no picture: TimelineJS would draw it as one
+    assert slide["diplomacy"]["sources"][0] == {
+        "url": "https://example.org/report",
+        "publisher": "AFP",
+        "title": "Report",
+    }
 
 
 @pytest.mark.django_db
@@ -96,17 +119,34 @@ def test_it_makes_eras_of_disputes_and_office_terms():
     make_event(start=date(2017, 5, 29))
     last = make_event("Later", start=date(2017, 7, 7), end=date(2017, 7, 8))
     syria = Dispute.objects.create(slug="syria", name="Syria", start=date(2015, 9, 30))
-    hack = Dispute.objects.create(slug="hack", name="Hack", start=date(2017, 4, 23), end=date(2017, 5, 29), status="resolved")
+    hack = Dispute.objects.create(
+        slug="hack", name="Hack", start=date(2017, 4, 23), end=date(2017, 5, 29), status="resolved"
+    )
     macron = OfficeTerm.objects.create(
-        person=Person.objects.create(name="Emmanuel Macron"), office="President of France", country=france, start=date(2017, 5, 14)
+        person=Person.objects.create(name="Emmanuel Macron"),
+        office="President of France",
+        country=france,
+        start=date(2017, 5, 14),
     )
 
     data = export(Event.objects.all(), disputes=[syria, hack], terms=[macron])
 
     assert data["eras"] == [
-        {"start_date": {"year": 2015, "month": 9, "day": 30}, "end_date": {"year": 2017, "month": 7, "day": 8}, "text": {"headline": "Syria", "text": ""}},
-        {"start_date": {"year": 2017, "month": 4, "day": 23}, "end_date": {"year": 2017, "month": 5, "day": 29}, "text": {"headline": "Hack", "text": ""}},
-        {"start_date": {"year": 2017, "month": 5, "day": 14}, "end_date": {"year": 2017, "month": 7, "day": 8}, "text": {"headline": "Emmanuel Macron, President of France", "text": ""}},
+        {
+            "start_date": {"year": 2015, "month": 9, "day": 30},
+            "end_date": {"year": 2017, "month": 7, "day": 8},
+            "text": {"headline": "Syria", "text": ""},
+        },
+        {
+            "start_date": {"year": 2017, "month": 4, "day": 23},
+            "end_date": {"year": 2017, "month": 5, "day": 29},
+            "text": {"headline": "Hack", "text": ""},
+        },
+        {
+            "start_date": {"year": 2017, "month": 5, "day": 14},
+            "end_date": {"year": 2017, "month": 7, "day": 8},
+            "text": {"headline": "Emmanuel Macron, President of France", "text": ""},
+        },
     ]
     assert last.end == date(2017, 7, 8)
 
@@ -122,7 +162,9 @@ def test_it_ends_ongoing_eras_today_without_events():
     assert data["title"] == {"text": {"headline": "Nothing yet", "text": ""}}
 
 
-def test_it_exports_the_shipped_dataset_without_queries_of_its_own(dataset, django_assert_num_queries):
+def test_it_exports_the_shipped_dataset_without_queries_of_its_own(
+    dataset, django_assert_num_queries
+):
     events = list(Event.objects.published().prefetch_related("sources"))
     terms = list(OfficeTerm.objects.select_related("person"))
     disputes = list(Dispute.objects.all())
@@ -138,9 +180,14 @@ def test_it_exports_the_shipped_dataset_without_queries_of_its_own(dataset, djan
 
 def test_it_round_trips_the_shipped_dataset_through_an_empty_database(dataset, tmp_path):
     events = Event.objects.published().prefetch_related("sources")
-    original = {(e.slug, e.title, e.start, e.end, e.date_precision, e.kind, e.cancelled, e.sources.count()) for e in events}
+    original = {
+        (e.slug, e.title, e.start, e.end, e.date_precision, e.kind, e.cancelled, e.sources.count())
+        for e in events
+    }
     exported = tmp_path / "france-russia.json"
-    exported.write_text(json.dumps(build_timelinejs(events, title="France–Russia")), encoding="utf-8")
+    exported.write_text(
+        json.dumps(build_timelinejs(events, title="France–Russia")), encoding="utf-8"
+    )
     Event.objects.all().delete()
     assert not Source.objects.exists()
 

@@ -18,7 +18,10 @@ FULL_SHEET = FIXTURES / "sheet-full.csv"
 
 @pytest.fixture
 def pair(db):
-    return [Country.objects.create(code="FR", name="France"), Country.objects.create(code="RU", name="Russia")]
+    return [
+        Country.objects.create(code="FR", name="France"),
+        Country.objects.create(code="RU", name="Russia"),
+    ]
 
 
 def run(path, *args):
@@ -35,18 +38,30 @@ def test_it_imports_a_sheet_with_every_column(pair):
     out, _ = run(FULL_SHEET, "--pair", "FR-RU")
 
     assert Event.objects.count() == 6
-    assert "'France and Russia, a newsroom timeline': 6 created, 0 updated, 0 unchanged, 2 skipped" in out
+    assert (
+        "'France and Russia, a newsroom timeline': 6 created, 0 updated, 0 unchanged, 2 skipped"
+        in out
+    )
     assert "row 2: title 'France and Russia, a newsroom timeline' names the import" in out
     assert "row 7: era 'Hollande presidency' skipped" in out
-    assert not Event.objects.filter(title__in=["Hollande presidency", "France and Russia, a newsroom timeline"])
+    assert not Event.objects.filter(
+        title__in=["Hollande presidency", "France and Russia, a newsroom timeline"]
+    )
 
     versailles = event("Macron receives Putin at Versailles")
     assert versailles.slug == "2017-05-29-macron-receives-putin-at-versailles"
-    assert (str(versailles.start), str(versailles.end), versailles.date_precision) == ("2017-05-29", "2017-05-30", "day")
+    assert (str(versailles.start), str(versailles.end), versailles.date_precision) == (
+        "2017-05-29",
+        "2017-05-30",
+        "day",
+    )
     assert versailles.kind == Event.Kind.MEETING
     assert versailles.state == Event.State.DRAFT
     assert sorted(versailles.countries.values_list("code", flat=True)) == ["FR", "RU"]
-    assert "<b>Syria</b>" in versailles.summary and 'href="https://www.elysee.fr/"' in versailles.summary
+    assert (
+        "<b>Syria</b>" in versailles.summary
+        and 'href="https://www.elysee.fr/"' in versailles.summary
+    )
     [source] = versailles.sources.all()
     assert source.url == "https://www.reuters.com/article/us-france-russia-idUSKBN18P0PB"
     assert source.publisher == "Reuters"  # the credit's link markup is dropped
@@ -59,7 +74,15 @@ def test_it_sanitises_hostile_html(pair):
     hostile = Event.objects.get(start="2017-04-24")
     assert hostile.title == "Hostile headline"
     assert hostile.kind == Event.Kind.CYBER  # Group "cyber attack" is the kind's label
-    for forbidden in ("<script", "alert", "onclick", "onerror", "onmouseover", "<img", "javascript:"):
+    for forbidden in (
+        "<script",
+        "alert",
+        "onclick",
+        "onerror",
+        "onmouseover",
+        "<img",
+        "javascript:",
+    ):
         assert forbidden not in hostile.summary
     assert "<p>Campaign e-mails leaked.</p>" in hostile.summary
     assert 'href="https://example.org/leak"' in hostile.summary
@@ -109,10 +132,18 @@ def test_it_reads_start_date_end_date_and_tag_columns(pair):
     run(FIXTURES / "sheet-start-end-date.csv")
 
     moscow = event("Hollande meets Putin in Moscow after the Paris attacks")
-    assert (str(moscow.start), moscow.date_precision, moscow.kind) == ("2015-11-26", "day", "meeting")
+    assert (str(moscow.start), moscow.date_precision, moscow.kind) == (
+        "2015-11-26",
+        "day",
+        "meeting",
+    )
     assert sorted(moscow.tags.values_list("slug", flat=True)) == ["syria-war", "terrorism"]
     crimea = event("Crimea crisis talks")
-    assert (str(crimea.start), str(crimea.end), crimea.date_precision) == ("2014-03-01", "2014-04-01", "month")
+    assert (str(crimea.start), str(crimea.end), crimea.date_precision) == (
+        "2014-03-01",
+        "2014-04-01",
+        "month",
+    )
     assert sorted(crimea.tags.values_list("name", flat=True)) == ["Crimea", "Ukraine"]
     assert event("A year of cold relations").date_precision == "year"
     macron = event("Macron elected")  # 5/7/2017 is a US-style date, as Google Sheets writes it
@@ -176,24 +207,46 @@ def test_it_imports_timelinejs_json(pair):
     assert "'Russia and France in JSON': 3 created" in out
     assert "era 1: era 'Hollande presidency' skipped" in out
     hamburg = Event.objects.get(slug="g20-hamburg-2017")  # the unique_id is the slug
-    assert (str(hamburg.start), str(hamburg.end), hamburg.kind) == ("2017-07-07", "2017-07-08", "summit")
+    assert (str(hamburg.start), str(hamburg.end), hamburg.kind) == (
+        "2017-07-07",
+        "2017-07-08",
+        "summit",
+    )
     assert hamburg.sources.get().title == "G20 in Hamburg"
     sanctions = Event.objects.get(slug="sanctions-2014")
-    assert (str(sanctions.start), sanctions.date_precision, sanctions.kind) == ("2014-07-01", "month", "sanction")
+    assert (str(sanctions.start), sanctions.date_precision, sanctions.kind) == (
+        "2014-07-01",
+        "month",
+        "sanction",
+    )
     assert "<script" not in sanctions.summary
     napoleon = event("Napoléon's army enters Moscow")
-    assert (str(napoleon.start), napoleon.date_precision, napoleon.kind) == ("1812-01-01", "year", "military")
+    assert (str(napoleon.start), napoleon.date_precision, napoleon.kind) == (
+        "1812-01-01",
+        "year",
+        "military",
+    )
     assert napoleon.slug == "1812-01-01-napoleons-army-enters-moscow"
 
 
 @pytest.mark.parametrize("name", ["sheet-full.csv", "timeline.json"])
 def test_it_is_idempotent(pair, name):
     run(FIXTURES / name, "--pair", "FR-RU")
-    counts = (Event.objects.count(), Source.objects.count(), Tag.objects.count(), Event.history.count())
+    counts = (
+        Event.objects.count(),
+        Source.objects.count(),
+        Tag.objects.count(),
+        Event.history.count(),
+    )
 
     out, _ = run(FIXTURES / name, "--pair", "FR-RU")
 
-    assert (Event.objects.count(), Source.objects.count(), Tag.objects.count(), Event.history.count()) == counts
+    assert (
+        Event.objects.count(),
+        Source.objects.count(),
+        Tag.objects.count(),
+        Event.history.count(),
+    ) == counts
     assert f"0 created, 0 updated, {counts[0]} unchanged" in out
 
 
@@ -261,8 +314,16 @@ def test_it_offers_a_preview_before_writing(pair):
     plan = prepare_import(FULL_SHEET.read_bytes(), pair="FR-RU")
 
     assert not Event.objects.exists()
-    assert (plan.format, plan.name, plan.created, plan.errors) == ("csv", "France and Russia, a newsroom timeline", 6, [])
-    assert [p.event.title for p in plan.events][:2] == ["Macron receives Putin at Versailles", "Hostile headline"]
+    assert (plan.format, plan.name, plan.created, plan.errors) == (
+        "csv",
+        "France and Russia, a newsroom timeline",
+        6,
+        [],
+    )
+    assert [p.event.title for p in plan.events][:2] == [
+        "Macron receives Putin at Versailles",
+        "Hostile headline",
+    ]
 
     report = write_import(plan)
 
@@ -280,7 +341,9 @@ def test_it_refuses_to_write_a_plan_with_errors(pair):
 def large_sheet(path, rows):
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["Year", "Month", "Day", "Headline", "Text", "Media", "Media Credit", "Group", "Tag"])
+        writer.writerow(
+            ["Year", "Month", "Day", "Headline", "Text", "Media", "Media Credit", "Group", "Tag"]
+        )
         for n in range(rows):
             writer.writerow(
                 [
@@ -318,8 +381,10 @@ def test_it_imports_ten_thousand_rows_quickly(pair, tmp_path):
     again, _ = run(sheet, "--pair", "FR-RU", "--publish")
     second = time.perf_counter() - started
 
-    print(f"\n10,000 rows: {10_000 / first:.0f} events/s on first import ({first:.1f} s), "
-          f"{10_000 / second:.0f} events/s on re-import ({second:.1f} s)")
+    print(
+        f"\n10,000 rows: {10_000 / first:.0f} events/s on first import ({first:.1f} s), "
+        f"{10_000 / second:.0f} events/s on re-import ({second:.1f} s)"
+    )
     assert "10000 created" in out and "10000 unchanged" in again
     assert Event.objects.published().count() == 10_000
     assert Event.history.count() == 10_000 and Source.history.count() == 10_000
@@ -332,7 +397,11 @@ def test_it_imports_knight_labs_own_sample_sheet(db):
     assert "'Women in Computing': 10 created" in out
     assert "row 4: Media is not a link (an embed code?)" in out
     lovelace = event("Ada Lovelace")
-    assert (str(lovelace.start), str(lovelace.end), lovelace.date_precision) == ("1815-12-10", "1852-11-27", "day")
+    assert (str(lovelace.start), str(lovelace.end), lovelace.date_precision) == (
+        "1815-12-10",
+        "1852-11-27",
+        "day",
+    )
     assert 'href="https://en.wikipedia.org/wiki/Ada_Lovelace"' in lovelace.summary
     with pytest.raises(CommandError, match="row 4: cannot publish without a source"):
         run(FIXTURES / "knightlab-women-in-computing.csv", "--publish")
@@ -343,7 +412,10 @@ def test_it_imports_knight_labs_own_sample_sheet(db):
     [
         ('{"events": [], "eras": [{"text": "a string, not an object"}]}', None),
         ('{"events": [], "eras": 7}', None),
-        ('{"events": [{"start_date": {"year": 2017}, "text": {"headline": "x"}, "diplomacy": {"sources": 5}}]}', None),
+        (
+            '{"events": [{"start_date": {"year": 2017}, "text": {"headline": "x"}, "diplomacy": {"sources": 5}}]}',
+            None,
+        ),
         ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
         ("Year," + "H" * 200_000 + "\n2017,x\n", "header cannot be read"),
     ],

@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
-from tests.test_admin import admin_form_data, errors_in, set_inline
+from tests.admin_forms import admin_form_data, errors_in, set_inline
 from tests.xss_corpus import (
     HOSTILE_VALID_URL,
     PAYLOADS,
@@ -69,14 +69,29 @@ def test_the_corpus_is_big_enough_and_each_payload_fits_every_field():
 def test_the_checker_finds_what_would_run():
     """The checker the other tests rely on is not blind: it flags each kind of payload."""
     for html in [
-        "<script>x()</script>", "<img src=x onerror=x()>", "<svg onload=x()>",
-        '<a href=" JaVa&#x09;ScRiPt:x()">a</a>', '<iframe srcdoc="x"></iframe>', "<object data=x>",
-        '<base href="https://evil.example/">', '<meta http-equiv="Refresh" content="0;url=x">',
-        '<div style="width:expression(x())">', '<a href="data:text/html,x">', "<details open ontoggle=x()>",
+        "<script>x()</script>",
+        "<img src=x onerror=x()>",
+        "<svg onload=x()>",
+        '<a href=" JaVa&#x09;ScRiPt:x()">a</a>',
+        '<iframe srcdoc="x"></iframe>',
+        "<object data=x>",
+        '<base href="https://evil.example/">',
+        '<meta http-equiv="Refresh" content="0;url=x">',
+        '<div style="width:expression(x())">',
+        '<a href="data:text/html,x">',
+        "<details open ontoggle=x()>",
     ]:
         assert active_content(html), html
-    assert active_content("&lt;script&gt;x()&lt;/script&gt; <b>ok</b> <a href='https://e.org'>ok</a>") == []
-    assert active_content('<script type="application/json">{"a": 1}</script><script src="/s.js"></script>') == []
+    assert (
+        active_content("&lt;script&gt;x()&lt;/script&gt; <b>ok</b> <a href='https://e.org'>ok</a>")
+        == []
+    )
+    assert (
+        active_content(
+            '<script type="application/json">{"a": 1}</script><script src="/s.js"></script>'
+        )
+        == []
+    )
 
 
 # Stored through the admin forms ---------------------------------------------------------
@@ -89,19 +104,32 @@ def test_it_saves_payloads_through_the_event_form_and_refuses_script_urls_in_sou
     for n, (group, title) in enumerate(chunks()):
         payloads = [PAYLOADS[i] for i in group]
         data = {
-            **blank, "title": title, "kind": "statement", "start": corpus_date(n).isoformat(),
-            "date_precision": "day", "tone": "0", "summary": "\n".join(payloads), "quote": "\n".join(payloads),
+            **blank,
+            "title": title,
+            "kind": "statement",
+            "start": corpus_date(n).isoformat(),
+            "date_precision": "day",
+            "tone": "0",
+            "summary": "\n".join(payloads),
+            "quote": "\n".join(payloads),
             "state": "published",
         }
         sources = [
-            {"title": PAYLOADS[i], "publisher": labelled(i, PAYLOADS[i]), "author": labelled(i, PAYLOADS[i]),
-             "quote": PAYLOADS[i], "url": HOSTILE_VALID_URL if i % 2 else f"https://example.org/{i}",
-             "archived_url": HOSTILE_VALID_URL}
+            {
+                "title": PAYLOADS[i],
+                "publisher": labelled(i, PAYLOADS[i]),
+                "author": labelled(i, PAYLOADS[i]),
+                "quote": PAYLOADS[i],
+                "url": HOSTILE_VALID_URL if i % 2 else f"https://example.org/{i}",
+                "archived_url": HOSTILE_VALID_URL,
+            }
             for i in group
         ]
         if n < len(REFUSED_URLS):
             # A javascript:, data: or vbscript: address is no source: the URLField refuses it.
-            refused = client.post(add_url, set_inline(dict(data), "sources", [{**sources[0], "url": REFUSED_URLS[n]}]))
+            refused = client.post(
+                add_url, set_inline(dict(data), "sources", [{**sources[0], "url": REFUSED_URLS[n]}])
+            )
             assert refused.status_code == 200
             assert "Enter a valid URL." in errors_in(refused)
             assert not Event.objects.filter(title=title).exists()
@@ -111,12 +139,15 @@ def test_it_saves_payloads_through_the_event_form_and_refuses_script_urls_in_sou
         response = client.post(add_url, set_inline(data, "sources", sources))
         assert response.status_code == 302, errors_in(response)
 
-    for n, (group, title) in enumerate(chunks()):
+    for group, title in chunks():
         event = Event.objects.get(title=title)  # verbatim: stored as typed
         payloads = "\n".join(PAYLOADS[i] for i in group)
         assert (event.summary, event.quote, event.state) == (payloads, payloads, "published")
         stored = {(s.title, s.quote, s.publisher, s.author) for s in event.sources.all()}
-        assert stored == {(PAYLOADS[i], PAYLOADS[i], labelled(i, PAYLOADS[i]), labelled(i, PAYLOADS[i])) for i in group}
+        assert stored == {
+            (PAYLOADS[i], PAYLOADS[i], labelled(i, PAYLOADS[i]), labelled(i, PAYLOADS[i]))
+            for i in group
+        }
 
     # The curators' screens show them as text.
     changelist = client.get(reverse("admin:timeline_event_changelist"))
@@ -141,17 +172,30 @@ def test_it_saves_payloads_through_the_person_and_dispute_forms(client, staff):
     for n, (group, text) in enumerate(chunks()):
         payloads = "\n".join(PAYLOADS[i] for i in group)
         data = {**blank_person, "name": text, "country": str(fr.pk), "description": payloads}
-        data = set_inline(data, "terms", [
-            {"office": labelled(i, PAYLOADS[i]), "country": str(ru.pk), "start": corpus_date(i).isoformat(),
-             "end": corpus_date(i + 1).isoformat()}
-            for i in group
-        ])
+        data = set_inline(
+            data,
+            "terms",
+            [
+                {
+                    "office": labelled(i, PAYLOADS[i]),
+                    "country": str(ru.pk),
+                    "start": corpus_date(i).isoformat(),
+                    "end": corpus_date(i + 1).isoformat(),
+                }
+                for i in group
+            ],
+        )
         response = client.post(reverse("admin:timeline_person_add"), data)
         assert response.status_code == 302, errors_in(response)
 
         data = {
-            **blank_dispute, "slug": f"xss-{n}", "name": text, "summary": payloads,
-            "parties": [str(fr.pk), str(ru.pk)], "start": corpus_date(n).isoformat(), "status": "active",
+            **blank_dispute,
+            "slug": f"xss-{n}",
+            "name": text,
+            "summary": payloads,
+            "parties": [str(fr.pk), str(ru.pk)],
+            "start": corpus_date(n).isoformat(),
+            "status": "active",
         }
         response = client.post(reverse("admin:timeline_dispute_add"), data)
         assert response.status_code == 302, errors_in(response)
@@ -197,7 +241,10 @@ def test_imported_payloads_lose_their_markup_and_keep_their_text(client, corpus)
         assert event.title == plain_text(imported_headline(i, payload))
         assert event.title.startswith(f"[i{i:02d}]")
         [source] = event.sources.all()
-        assert (source.publisher, source.title) == (plain_text(labelled(i, payload)), plain_text(payload))
+        assert (source.publisher, source.title) == (
+            plain_text(labelled(i, payload)),
+            plain_text(payload),
+        )
         assert plain_text(imported_headline(i, payload)) in {t.name for t in event.tags.all()}
         # The text is sanitised HTML: nothing in it can run.
         assert active_content(event.summary) == []
@@ -206,7 +253,9 @@ def test_imported_payloads_lose_their_markup_and_keep_their_text(client, corpus)
         assert escape(event.title) in response.content.decode()
     # Markup gone, text kept: the fullwidth and entity payloads survive as readable text.
     assert imported.filter(title__contains="＜script＞").exists()
-    assert imported.filter(title__contains="<script>window.__xss=1</script>").exists()  # from &lt;script&gt;
+    assert imported.filter(
+        title__contains="<script>window.__xss=1</script>"
+    ).exists()  # from &lt;script&gt;
     assert not imported.filter(summary__icontains="<script").exists()
     assert not imported.filter(summary__iregex=r'=\s*"?\s*javascript:').exists()  # as text only
 
@@ -215,7 +264,12 @@ def test_imported_payloads_lose_their_markup_and_keep_their_text(client, corpus)
 
 
 def test_public_pages_hold_the_corpus_as_text(client, corpus):
-    for path in ["/", "/embed/", "/?dispute=xss-05&tag=" + corpus[5].tags.get().slug, "/embed/?dispute=xss-07"]:
+    for path in [
+        "/",
+        "/embed/",
+        "/?dispute=xss-05&tag=" + corpus[5].tags.get().slug,
+        "/embed/?dispute=xss-07",
+    ]:
         response = client.get(path)
         assert_inert(response)
         content = response.content.decode()
@@ -252,7 +306,12 @@ def test_the_json_api_carries_the_payloads_intact_as_json(client, corpus):
         assert {p["name"] for p in record["people"]} == {text}
         assert {o["name"] for o in record["organizations"]} == {text}
         [source] = record["sources"]
-        assert (source["title"], source["publisher"], source["author"], source["quote"]) == (payload, text, text, payload)
+        assert (source["title"], source["publisher"], source["author"], source["quote"]) == (
+            payload,
+            text,
+            text,
+            payload,
+        )
 
 
 def test_the_csv_export_carries_the_payloads_and_neutralises_formulas(client, corpus):
@@ -265,6 +324,7 @@ def test_the_csv_export_carries_the_payloads_and_neutralises_formulas(client, co
     for i, event in enumerate(corpus):
         row = by_slug[event.slug]
         payload = PAYLOADS[i]
+
         def inert(cell):
             return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
 
@@ -308,8 +368,12 @@ def test_the_timelinejs_export_escapes_titles_and_sanitises_summaries(client, co
     assert unescape(document["title"]["text"]["headline"]).startswith(pair_names()["FR"])
 
 
-def test_the_oembed_answer_carries_the_pair_names_as_data_and_escapes_them_in_its_html(client, corpus):
-    response = client.get("/oembed/", {"url": "http://testserver/?kind=statement", "format": "json"})
+def test_the_oembed_answer_carries_the_pair_names_as_data_and_escapes_them_in_its_html(
+    client, corpus
+):
+    response = client.get(
+        "/oembed/", {"url": "http://testserver/?kind=statement", "format": "json"}
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     body = json.loads(response.content)
@@ -323,7 +387,9 @@ def test_the_oembed_answer_carries_the_pair_names_as_data_and_escapes_them_in_it
 # The chart -------------------------------------------------------------------------------
 
 # The only markup build_figure writes itself; everything else in a label is curated text.
-CHART_TAGS = re.compile(r"<br>|</?b>|</?i>|<span style='color:#[0-9a-f]{6}'>|</span>|<extra></extra>")
+CHART_TAGS = re.compile(
+    r"<br>|</?b>|</?i>|<span style='color:#[0-9a-f]{6}'>|</span>|<extra></extra>"
+)
 
 
 def plotly_shown(text):
@@ -345,7 +411,9 @@ def chart_strings(figure):
 def test_the_chart_hands_plotly_curated_text_escaped_and_readable(corpus):
     view = selectors.published_events({"pair": "FR-RU"})
     figure = charts.build_figure(
-        list(view), selectors.office_terms(["FR", "RU"]), selectors.disputes_between(["FR", "RU"]),
+        list(view),
+        selectors.office_terms(["FR", "RU"]),
+        selectors.disputes_between(["FR", "RU"]),
         countries=[("FR", "France"), ("RU", "Russia")],
     )
     shown = " ".join(plotly_shown(s) for s in chart_strings(figure))
@@ -363,7 +431,9 @@ def test_the_chart_hands_plotly_curated_text_escaped_and_readable(corpus):
             continue
         assert template == "" or template.startswith("%{hovertext}"), template
         assert "%{" not in template.replace("%{hovertext}", "", 1), template
-        assert all(label not in template for label in (labelled(i, p) for i, p in enumerate(PAYLOADS)))
+        assert all(
+            label not in template for label in (labelled(i, p) for i, p in enumerate(PAYLOADS))
+        )
 
 
 # The embed code a newsroom copies ------------------------------------------------------------
@@ -403,7 +473,19 @@ def hostile_rows_sheet(*, broken=False):
     rows = [
         ["", "", "", PAYLOADS[0], "", "", "", "", "", "", "title"],
         ["2017", "", "", PAYLOADS[4], "", "", "", "", "", "", "era"],
-        ["2017", "3", "1", "[t] " + PAYLOADS[6], PAYLOADS[7], PAYLOADS[25], "", "", "", "", PAYLOADS[26]],
+        [
+            "2017",
+            "3",
+            "1",
+            "[t] " + PAYLOADS[6],
+            PAYLOADS[7],
+            PAYLOADS[25],
+            "",
+            "",
+            "",
+            "",
+            PAYLOADS[26],
+        ],
     ]
     if broken:
         rows.append([PAYLOADS[5], "", "", PAYLOADS[8], "", "", "", "", "", "", ""])

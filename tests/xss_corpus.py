@@ -19,7 +19,6 @@ from html.parser import HTMLParser
 from django.db import transaction
 
 from timeline.interchange.timelinejs_import import prepare_import, write_import
-
 from timeline.models import (
     Country,
     Dispute,
@@ -118,7 +117,7 @@ def chunks(limit=190):
     """The payloads in groups, each group's labelled payloads joined by spaces within
     `limit` characters (a title, a name): [(indexes, text)]. Fewer admin saves, all payloads."""
     groups, current = [], []
-    for i, payload in enumerate(PAYLOADS):
+    for i, _payload in enumerate(PAYLOADS):
         if current and len(" ".join(labelled(j, PAYLOADS[j]) for j in current + [i])) > limit:
             groups.append(current)
             current = []
@@ -152,24 +151,42 @@ def store_corpus(*, rename_pair=True):
         organization = Organization.objects.create(name=text, country=country)
         tag = Tag.objects.create(name=text)
         dispute = Dispute.objects.create(
-            slug=f"xss-{i:02d}", name=text, summary=payload, start=corpus_date(i), end=corpus_date(i) + timedelta(days=5),
+            slug=f"xss-{i:02d}",
+            name=text,
+            summary=payload,
+            start=corpus_date(i),
+            end=corpus_date(i) + timedelta(days=5),
             status=Dispute.Status.RESOLVED,
         )
         links[Dispute.parties.through] += [
             Dispute.parties.through(dispute=dispute, country=c) for c in (fr, ru)
         ]
         event = Event.objects.create(
-            title=text, summary=payload, quote=payload, kind=Event.Kind.STATEMENT, start=corpus_date(i),
-            place=place, state=Event.State.PUBLISHED,
+            title=text,
+            summary=payload,
+            quote=payload,
+            kind=Event.Kind.STATEMENT,
+            start=corpus_date(i),
+            place=place,
+            state=Event.State.PUBLISHED,
         )
-        links[Event.countries.through] += [Event.countries.through(event=event, country=c) for c in (fr, ru, country)]
+        links[Event.countries.through] += [
+            Event.countries.through(event=event, country=c) for c in (fr, ru, country)
+        ]
         links[Event.disputes.through].append(Event.disputes.through(event=event, dispute=dispute))
         links[Event.tags.through].append(Event.tags.through(event=event, tag=tag))
         Participation.objects.create(event=event, person=person, role=Participation.Role.SPEAKER)
-        Participation.objects.create(event=event, organization=organization, role=Participation.Role.HOST)
+        Participation.objects.create(
+            event=event, organization=organization, role=Participation.Role.HOST
+        )
         Source.objects.create(
-            event=event, url=HOSTILE_VALID_URL if i % 2 else f"https://example.org/report/{i}",
-            archived_url=HOSTILE_VALID_URL, title=payload, publisher=text, author=text, quote=payload,
+            event=event,
+            url=HOSTILE_VALID_URL if i % 2 else f"https://example.org/report/{i}",
+            archived_url=HOSTILE_VALID_URL,
+            title=payload,
+            publisher=text,
+            author=text,
+            quote=payload,
         )
         events.append(event)
     for through, rows in links.items():
@@ -198,9 +215,12 @@ def rename_pair_countries(fr, ru):
         country.name = names[country.code]
         country.save()
         # Every office of the country, so that whichever leads its lane carries a payload.
-        for office in set(OfficeTerm.objects.filter(country=country).values_list("office", flat=True)):
-            OfficeTerm.objects.filter(country=country, office=office).update(office=f"{office} {names[country.code]}")
-
+        for office in set(
+            OfficeTerm.objects.filter(country=country).values_list("office", flat=True)
+        ):
+            OfficeTerm.objects.filter(country=country, office=office).update(
+                office=f"{office} {names[country.code]}"
+            )
 
 
 # The TimelineJS import ---------------------------------------------------------------------
@@ -214,26 +234,67 @@ def imported_headline(i, payload):
 def corpus_sheet():
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["Year", "Month", "Day", "Headline", "Text", "Media", "Media Credit", "Media Caption", "Group", "Tag"])
+    writer.writerow(
+        [
+            "Year",
+            "Month",
+            "Day",
+            "Headline",
+            "Text",
+            "Media",
+            "Media Credit",
+            "Media Caption",
+            "Group",
+            "Tag",
+        ]
+    )
     for i, payload in enumerate(PAYLOADS):
         day = corpus_date(i).replace(year=2019)
-        writer.writerow([
-            day.year, day.month, day.day, imported_headline(i, payload), payload, f"https://example.org/import/{i}",
-            labelled(i, payload), payload, imported_headline(i, payload), f"imported {i}; {payload}",
-        ])
+        writer.writerow(
+            [
+                day.year,
+                day.month,
+                day.day,
+                imported_headline(i, payload),
+                payload,
+                f"https://example.org/import/{i}",
+                labelled(i, payload),
+                payload,
+                imported_headline(i, payload),
+                f"imported {i}; {payload}",
+            ]
+        )
     return out.getvalue()
 
 
 # Checking that HTML is inert ------------------------------------------------------------------
 
-DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:text/html", "data:text/javascript", "data:image/svg")
-URL_ATTRIBUTES = {"href", "src", "data", "action", "formaction", "xlink:href", "poster", "background", "srcset"}
+DANGEROUS_SCHEMES = (
+    "javascript:",
+    "vbscript:",
+    "data:text/html",
+    "data:text/javascript",
+    "data:image/svg",
+)
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "data",
+    "action",
+    "formaction",
+    "xlink:href",
+    "poster",
+    "background",
+    "srcset",
+}
 FRAME_TAGS = {"iframe", "frame", "frameset", "object", "embed", "applet"}
 
 
 def normalised_url(value):
     """What a browser would take the scheme to be: control characters and whitespace out."""
-    return "".join(ch for ch in (value or "") if ord(ch) > 32 and ch not in "\u200b\u200c\u200d\ufeff").lower()
+    return "".join(
+        ch for ch in (value or "") if ord(ch) > 32 and ch not in "\u200b\u200c\u200d\ufeff"
+    ).lower()
 
 
 class InertChecker(HTMLParser):
@@ -257,7 +318,10 @@ class InertChecker(HTMLParser):
                 self.found.append(f"<{tag} srcdoc>")
         # Code of ours: JSON data, files, and the page's one line marking when the chart shows
         # (templates/timeline/chart_visible.html); curated text can put no id on a tag.
-        ours = dict(attrs).get("type") == "application/json" or dict(attrs).get("id") == "chart-visible-mark"
+        ours = (
+            dict(attrs).get("type") == "application/json"
+            or dict(attrs).get("id") == "chart-visible-mark"
+        )
         if tag == "script" and "src" not in names and not ours:
             self.found.append("<script> with code")
         if tag in FRAME_TAGS:

@@ -93,7 +93,12 @@ def event_record(event, request):
         "countries": [country.code for country in event.countries.all()],
         "about": [country.code for country in event.about.all()],
         "people": [
-            {"name": p.person.name, "name_fr": p.person.name_fr, "slug": p.person.slug, "role": p.role}
+            {
+                "name": p.person.name,
+                "name_fr": p.person.name_fr,
+                "slug": p.person.slug,
+                "role": p.role,
+            }
             for p in event.participations.all()
             if p.person_id
         ],
@@ -155,27 +160,57 @@ def events_json(request):
         query["page"] = n
         return absolute_url(request, f"{request.path}?{query.urlencode()}")
 
-    return cors(JsonResponse({
-        "count": paginator.count,
-        "page": number,
-        "pages": paginator.num_pages,
-        "next": page_url(number + 1) if page.has_next() else None,
-        "previous": page_url(number - 1) if page.has_previous() else None,
-        "results": [event_record(event, request) for event in page.object_list],
-    }, json_dumps_params={"ensure_ascii": False}))
+    return cors(
+        JsonResponse(
+            {
+                "count": paginator.count,
+                "page": number,
+                "pages": paginator.num_pages,
+                "next": page_url(number + 1) if page.has_next() else None,
+                "previous": page_url(number - 1) if page.has_previous() else None,
+                "results": [event_record(event, request) for event in page.object_list],
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
+    )
 
 
 CSV_COLUMNS = [
-    "id", "slug", "start", "end", "date_precision", "date", "kind", "cancelled", "title",
-    "summary", "quote", "countries", "people", "organizations", "disputes", "tags", "place",
-    "tone", "sources", "url", "title_fr", "summary_fr", "quote_fr", "about", "source_titles",
+    "id",
+    "slug",
+    "start",
+    "end",
+    "date_precision",
+    "date",
+    "kind",
+    "cancelled",
+    "title",
+    "summary",
+    "quote",
+    "countries",
+    "people",
+    "organizations",
+    "disputes",
+    "tags",
+    "place",
+    "tone",
+    "sources",
+    "url",
+    "title_fr",
+    "summary_fr",
+    "quote_fr",
+    "about",
+    "source_titles",
 ]
 
 
 class CsvForm(forms.Form):
     bom = forms.ChoiceField(
-        choices=[("1", "1"), ("0", "0")], required=False,
-        error_messages={"invalid_choice": "“bom” is 1 (the default: a UTF-8 byte-order mark first) or 0."},
+        choices=[("1", "1"), ("0", "0")],
+        required=False,
+        error_messages={
+            "invalid_choice": "“bom” is 1 (the default: a UTF-8 byte-order mark first) or 0."
+        },
     )
 
 
@@ -232,7 +267,6 @@ def events_csv(request):
     return cors(response)
 
 
-
 @require_safe
 @gzip_page
 def timelinejs_json(request):
@@ -255,28 +289,48 @@ def timelinejs_json(request):
 @require_safe
 def index(request):
     """/api/: what the API offers, for a person or a client finding their way."""
+
     def url(name):
         return absolute_url(request, reverse(f"timeline:{name}"))
 
     kinds = ", ".join(Event.Kind.values)
-    return cors(JsonResponse({
-        "endpoints": [
-            {"url": url("api-events"), "format": "JSON", "description": "Published events, paginated, in date order.",
-             "parameters": {"page": "1, 2, …", "page_size": f"1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE})"}},
-            {"url": url("api-events-csv"), "format": "CSV", "description": "The same events, one row each, UTF-8."},
-            {"url": url("api-timelinejs"), "format": "TimelineJS 3 JSON",
-             "description": "The events, with disputes and office terms as eras."},
-        ],
-        "filters": {
-            "pair": "two ISO 3166-1 alpha-2 country codes, e.g. FR-RU (the default)",
-            "from": "YYYY-MM-DD: events on or after this day",
-            "to": "YYYY-MM-DD: events on or before this day",
-            "kind": f"repeatable, one of: {kinds}",
-            "dispute": "a dispute's slug",
-            "person": "a person's slug",
-            "tag": "repeatable, a tag's slug (any of them)",
-            "q": "words in the title, summary, quote or place",
-        },
-        "errors": "a bad parameter answers 400 with {\"error\": …, \"errors\": {parameter: [messages]}}",
-        "languages": "under /fr/api/… dates written and errors are French; the fields are the same",
-    }, json_dumps_params={"ensure_ascii": False}))
+    return cors(
+        JsonResponse(
+            {
+                "endpoints": [
+                    {
+                        "url": url("api-events"),
+                        "format": "JSON",
+                        "description": "Published events, paginated, in date order.",
+                        "parameters": {
+                            "page": "1, 2, …",
+                            "page_size": f"1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE})",
+                        },
+                    },
+                    {
+                        "url": url("api-events-csv"),
+                        "format": "CSV",
+                        "description": "The same events, one row each, UTF-8.",
+                    },
+                    {
+                        "url": url("api-timelinejs"),
+                        "format": "TimelineJS 3 JSON",
+                        "description": "The events, with disputes and office terms as eras.",
+                    },
+                ],
+                "filters": {
+                    "pair": "two ISO 3166-1 alpha-2 country codes, e.g. FR-RU (the default)",
+                    "from": "YYYY-MM-DD: events on or after this day",
+                    "to": "YYYY-MM-DD: events on or before this day",
+                    "kind": f"repeatable, one of: {kinds}",
+                    "dispute": "a dispute's slug",
+                    "person": "a person's slug",
+                    "tag": "repeatable, a tag's slug (any of them)",
+                    "q": "words in the title, summary, quote or place",
+                },
+                "errors": 'a bad parameter answers 400 with {"error": …, "errors": {parameter: [messages]}}',
+                "languages": "under /fr/api/… dates written and errors are French; the fields are the same",
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
+    )

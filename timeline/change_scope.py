@@ -29,8 +29,14 @@ ALL = None  # every timeline: the global token
 def event_codes(event_ids):
     """Codes of the countries whose pairs show these events."""
     own = Country.objects.filter(events__in=event_ids).order_by().values_list("code", flat=True)
-    about = Country.objects.filter(events_about__in=event_ids).order_by().values_list("code", flat=True)
-    parties = Country.objects.filter(disputes__events__in=event_ids).order_by().values_list("code", flat=True)
+    about = (
+        Country.objects.filter(events_about__in=event_ids).order_by().values_list("code", flat=True)
+    )
+    parties = (
+        Country.objects.filter(disputes__events__in=event_ids)
+        .order_by()
+        .values_list("code", flat=True)
+    )
     return set(own.union(about, parties).order_by())
 
 
@@ -48,7 +54,9 @@ def stored_codes(instance):
     if isinstance(instance, Dispute):
         return dispute_codes([instance.pk])
     if isinstance(instance, OfficeTerm):
-        return set(OfficeTerm.objects.filter(pk=instance.pk).values_list("country__code", flat=True))
+        return set(
+            OfficeTerm.objects.filter(pk=instance.pk).values_list("country__code", flat=True)
+        )
     return ALL
 
 

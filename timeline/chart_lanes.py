@@ -89,21 +89,23 @@ def lane_bars(name, labels, width, marker, hovertext, **extra):
     """One horizontal bar trace for the bars whose names `labels` hold (their days and lane)."""
     if not labels:
         return []
-    return [{
-        "type": "bar",
-        "orientation": "h",
-        "name": name,
-        "showlegend": False,
-        "base": [iso(label.start) for label in labels],
-        "x": [duration_ms(label.start, label.end) for label in labels],
-        "y": [label.y for label in labels],
-        "width": width,
-        "marker": marker,
-        "hovertemplate": "%{hovertext}<extra></extra>",
-        "hovertext": hovertext,
-        "meta": name,
-        **extra,
-    }]
+    return [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "name": name,
+            "showlegend": False,
+            "base": [iso(label.start) for label in labels],
+            "x": [duration_ms(label.start, label.end) for label in labels],
+            "y": [label.y for label in labels],
+            "width": width,
+            "marker": marker,
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "hovertext": hovertext,
+            "meta": name,
+            **extra,
+        }
+    ]
 
 
 def office_lanes(terms, countries, view, lanes):
@@ -154,7 +156,9 @@ def dispute_lanes(disputes, view, lanes):
     lanes.gap()
     marker = {"color": DISPUTE_FILL, "line": {"color": DISPUTE_LINE, "width": 1}}
     hovertext = [dispute_hover(d) for d in shown]
-    return lane_bars(Trace.DISPUTE, labels, 0.7, marker, hovertext, customdata=[d.slug for d in shown]), labels
+    return lane_bars(
+        Trace.DISPUTE, labels, 0.7, marker, hovertext, customdata=[d.slug for d in shown]
+    ), labels
 
 
 def label_place(label, view, narrow=False):
@@ -164,7 +168,11 @@ def label_place(label, view, narrow=False):
     view_start, view_end = view
     start = max(label.start, view_start)
     if narrow:  # a dispute's name from the left edge, over the empty years before its bar
-        text = label.text if len(label.text) <= NARROW_LABEL_CHARS else label.text[: NARROW_LABEL_CHARS - 1].rstrip() + "…"
+        text = (
+            label.text
+            if len(label.text) <= NARROW_LABEL_CHARS
+            else label.text[: NARROW_LABEL_CHARS - 1].rstrip() + "…"
+        )
         return iso(view_start if label.late_allowed else start), " " + escape(text), "middle right"
     late = label.late_allowed and (start - view_start) > (view_end - view_start) * LATE_SHARE
     if late:
@@ -178,21 +186,25 @@ def bar_labels(labels, view):
     if not labels:
         return []
     placed = [label_place(label, view) for label in labels]
-    return [{
-        "type": "scatter",
-        "mode": "text",
-        "x": [x for x, _t, _p in placed],
-        "y": [label.y for label in labels],
-        "text": [text for _x, text, _p in placed],
-        "textposition": [position for _x, _t, position in placed],
-        "textfont": {"color": [label.colour for label in labels], "size": 12},
-        # The bar's days and whether its name may go before it, for timeline.js on zoom.
-        "customdata": [[iso(label.start), iso(label.end), int(label.late_allowed)] for label in labels],
-        "hoverinfo": "skip",
-        "showlegend": False,
-        "cliponaxis": True,
-        "meta": Trace.BAR_LABELS,
-    }]
+    return [
+        {
+            "type": "scatter",
+            "mode": "text",
+            "x": [x for x, _t, _p in placed],
+            "y": [label.y for label in labels],
+            "text": [text for _x, text, _p in placed],
+            "textposition": [position for _x, _t, position in placed],
+            "textfont": {"color": [label.colour for label in labels], "size": 12},
+            # The bar's days and whether its name may go before it, for timeline.js on zoom.
+            "customdata": [
+                [iso(label.start), iso(label.end), int(label.late_allowed)] for label in labels
+            ],
+            "hoverinfo": "skip",
+            "showlegend": False,
+            "cliponaxis": True,
+            "meta": Trace.BAR_LABELS,
+        }
+    ]
 
 
 def narrow_bar_labels(labels, view):
@@ -221,7 +233,11 @@ def dodge(events, spread=0.36):
 def kind_lanes(events, bins, kinds, lanes):
     """{kind: y}: one lane per kind present (or asked for), in a fixed order."""
     present = set(kinds or ()) | {e.kind for e in events} | {b.kind for b in bins}
-    return {kind: lanes.add(Event.Kind(kind).label.capitalize(), "kind") for kind in KIND_ORDER if kind in present}
+    return {
+        kind: lanes.add(Event.Kind(kind).label.capitalize(), "kind")
+        for kind in KIND_ORDER
+        if kind in present
+    }
 
 
 def event_spans(events, kind_y):
@@ -229,19 +245,30 @@ def event_spans(events, kind_y):
     spans = [e for e in events if inclusive_end(e.start, e.end, e.date_precision) > e.start]
     if not spans:
         return []
-    return [{
-        "type": "bar",
-        "orientation": "h",
-        "name": Trace.EVENT_SPANS,
-        "showlegend": False,
-        "base": [iso(e.start) for e in spans],
-        "x": [duration_ms(e.start, inclusive_end(e.start, e.end, e.date_precision) + timedelta(days=1)) for e in spans],
-        "y": [kind_y[e.kind] for e in spans],
-        "width": 0.36,
-        "marker": {"color": [KIND_STYLE[e.kind][0] for e in spans], "opacity": 0.25, "line": {"width": 0}},
-        "hoverinfo": "skip",
-        "meta": Trace.EVENT_SPANS,
-    }]
+    return [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "name": Trace.EVENT_SPANS,
+            "showlegend": False,
+            "base": [iso(e.start) for e in spans],
+            "x": [
+                duration_ms(
+                    e.start, inclusive_end(e.start, e.end, e.date_precision) + timedelta(days=1)
+                )
+                for e in spans
+            ],
+            "y": [kind_y[e.kind] for e in spans],
+            "width": 0.36,
+            "marker": {
+                "color": [KIND_STYLE[e.kind][0] for e in spans],
+                "opacity": 0.25,
+                "line": {"width": 0},
+            },
+            "hoverinfo": "skip",
+            "meta": Trace.EVENT_SPANS,
+        }
+    ]
 
 
 def event_marks(events, kind_y, words=None):
@@ -253,29 +280,33 @@ def event_marks(events, kind_y, words=None):
     offsets = dodge(events)
     click = hint(_("Click for details"))
     colours = [KIND_STYLE[e.kind][0] for e in events]
-    return [{
-        "type": "scatter",
-        "mode": "markers",
-        "name": Trace.EVENTS,
-        "showlegend": False,
-        "x": [event_x(e) for e in events],
-        "y": [kind_y[e.kind] + offsets[e.pk] for e in events],
-        "customdata": [e.slug for e in events],
-        "hovertemplate": "%{hovertext}<br>" + click + "<extra></extra>",
-        "hovertext": [event_hover(e, words) for e in events],
-        "hoverlabel": {"bordercolor": colours},
-        "marker": {
-            "symbol": [KIND_STYLE[e.kind][1] + ("-open" if e.cancelled else "") for e in events],
-            "size": [CANCELLED_SIZE if e.cancelled else EVENT_SIZE for e in events],
-            "opacity": 1,  # else Plotly takes sizes given point by point for bubbles: 0.7
-            "color": colours,
-            "line": {
-                "color": [c if e.cancelled else WHITE for e, c in zip(events, colours)],
-                "width": [2 if e.cancelled else 1 for e in events],
+    return [
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "name": Trace.EVENTS,
+            "showlegend": False,
+            "x": [event_x(e) for e in events],
+            "y": [kind_y[e.kind] + offsets[e.pk] for e in events],
+            "customdata": [e.slug for e in events],
+            "hovertemplate": "%{hovertext}<br>" + click + "<extra></extra>",
+            "hovertext": [event_hover(e, words) for e in events],
+            "hoverlabel": {"bordercolor": colours},
+            "marker": {
+                "symbol": [
+                    KIND_STYLE[e.kind][1] + ("-open" if e.cancelled else "") for e in events
+                ],
+                "size": [CANCELLED_SIZE if e.cancelled else EVENT_SIZE for e in events],
+                "opacity": 1,  # else Plotly takes sizes given point by point for bubbles: 0.7
+                "color": colours,
+                "line": {
+                    "color": [c if e.cancelled else WHITE for e, c in zip(events, colours)],
+                    "width": [2 if e.cancelled else 1 for e in events],
+                },
             },
-        },
-        "meta": Trace.EVENTS,
-    }]
+            "meta": Trace.EVENTS,
+        }
+    ]
 
 
 def binned_marks(bins, kind_y):
@@ -297,12 +328,16 @@ def binned_marks(bins, kind_y):
         "x": [iso(midpoint(b.start, b.end)) for b in bins],
         "y": [kind_y[b.kind] for b in bins],
         "customdata": [[iso(b.start), iso(b.end)] for b in bins],
-        "hovertemplate": "%{hovertext}<br>" + hint(_("Click to zoom in and see them")) + "<extra></extra>",
+        "hovertemplate": "%{hovertext}<br>"
+        + hint(_("Click to zoom in and see them"))
+        + "<extra></extra>",
         "hovertext": [bin_hover(b, spans) for b in bins],
         "hoverlabel": {"bordercolor": colours},
         "marker": {
             "symbol": "circle",
-            "size": [round(BIN_SIZE_MIN + BIN_SIZE_SPREAD * math.sqrt(b.n / biggest), 1) for b in bins],
+            "size": [
+                round(BIN_SIZE_MIN + BIN_SIZE_SPREAD * math.sqrt(b.n / biggest), 1) for b in bins
+            ],
             "color": colours,
             "opacity": 0.85,
             "line": {"color": WHITE, "width": 1},
@@ -329,29 +364,36 @@ def tone_line(events, window_days, tone_days, months):
             xs.append(None), ys.append(None), ns.append(None)
         xs.append(iso(day)), ys.append(mean), ns.append(n)
     dotted = len(tone) <= TONE_DOTS_MAX
-    return [{
-        "type": "scatter",
-        "mode": "lines+markers" if dotted else "lines",
-        "name": _("Relations temperature"),
-        "showlegend": False,
-        "connectgaps": False,
-        "x": xs,
-        "y": ys,
-        "yaxis": "y2",
-        "line": {"color": INK, "width": 2},
-        # Dots coloured by the tone, when few enough to tell apart (else weight for nothing).
-        "marker": {
-            "size": 6, "color": [0 if v is None else v for v in ys],
-            "colorscale": TONE_SCALE, "cmin": TONE_MIN, "cmax": TONE_MAX,
-        } if dotted else {},
-        # The tone written on the server: Plotly's "%{y:+.1f}" writes a hyphen for minus.
-        "customdata": [[n, None if y is None else written(y, 1)] for n, y in zip(ns, ys)],
-        "hovertemplate": (
-            "%{x|%d %b %Y}<br>"
-            + escape(_("Average tone %(months)s months back: ") % {"months": months})
-            + "<b>%{customdata[1]}</b><br>"
-            + escape(_("over %{customdata[0]} events"))
-            + "<extra></extra>"
-        ),
-        "meta": Trace.TONE,
-    }]
+    return [
+        {
+            "type": "scatter",
+            "mode": "lines+markers" if dotted else "lines",
+            "name": _("Relations temperature"),
+            "showlegend": False,
+            "connectgaps": False,
+            "x": xs,
+            "y": ys,
+            "yaxis": "y2",
+            "line": {"color": INK, "width": 2},
+            # Dots coloured by the tone, when few enough to tell apart (else weight for nothing).
+            "marker": {
+                "size": 6,
+                "color": [0 if v is None else v for v in ys],
+                "colorscale": TONE_SCALE,
+                "cmin": TONE_MIN,
+                "cmax": TONE_MAX,
+            }
+            if dotted
+            else {},
+            # The tone written on the server: Plotly's "%{y:+.1f}" writes a hyphen for minus.
+            "customdata": [[n, None if y is None else written(y, 1)] for n, y in zip(ns, ys)],
+            "hovertemplate": (
+                "%{x|%d %b %Y}<br>"
+                + escape(_("Average tone %(months)s months back: ") % {"months": months})
+                + "<b>%{customdata[1]}</b><br>"
+                + escape(_("over %{customdata[0]} events"))
+                + "<extra></extra>"
+            ),
+            "meta": Trace.TONE,
+        }
+    ]

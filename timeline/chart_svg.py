@@ -67,7 +67,9 @@ class Frame:
     def y(self, value, axis="y"):
         d0, d1 = self.axes[axis]["domain"]
         r0, r1 = self.axes[axis]["range"]
-        return self.top + self.plot_px * (1 - d0) - (value - r0) / (r1 - r0) * self.plot_px * (d1 - d0)
+        return (
+            self.top + self.plot_px * (1 - d0) - (value - r0) / (r1 - r0) * self.plot_px * (d1 - d0)
+        )
 
     def panel(self, axis):
         """(top, height) in pixels of the panel of a y axis."""
@@ -89,14 +91,24 @@ def plain(text):
 
 def bars(trace, frame, opacity=1):
     marker = trace["marker"]
-    colours = marker["color"] if isinstance(marker["color"], list) else [marker["color"]] * len(trace["y"])
+    colours = (
+        marker["color"]
+        if isinstance(marker["color"], list)
+        else [marker["color"]] * len(trace["y"])
+    )
     line = marker.get("line", {})
     half = trace["width"] * frame.y_scale() / 2
-    stroke = f' stroke="{attr(line["color"])}" stroke-width="{line["width"]}"' if line.get("width") else ""
+    stroke = (
+        f' stroke="{attr(line["color"])}" stroke-width="{line["width"]}"'
+        if line.get("width")
+        else ""
+    )
     parts = [f'<g opacity="{marker.get("opacity", opacity)}"{stroke}>']
     for base, duration, y, colour in zip(trace["base"], trace["x"], trace["y"], colours):
         x, width = frame.x_span(base, duration)
-        parts.append(f'<rect x="{x}" width="{width}" y="{num(frame.y(y) - half)}" height="{num(2 * half)}" fill="{attr(colour)}"/>')
+        parts.append(
+            f'<rect x="{x}" width="{width}" y="{num(frame.y(y) - half)}" height="{num(2 * half)}" fill="{attr(colour)}"/>'
+        )
     return "".join(parts) + "</g>"
 
 
@@ -130,11 +142,19 @@ def event_marks(trace, frame, defs):
     """Each event as a <use> of its style's shape (a few styles, many marks)."""
     marker = trace["marker"]
     parts = []
-    styles = zip(marker["symbol"], marker["size"], marker["color"], marker["line"]["color"], marker["line"]["width"])
+    styles = zip(
+        marker["symbol"],
+        marker["size"],
+        marker["color"],
+        marker["line"]["color"],
+        marker["line"]["width"],
+    )
     for x, y, style in zip(trace["x"], trace["y"], styles):
         if style not in defs:
             defs[style] = f"chart-mark-{len(defs)}"
-        parts.append(f'<use class="chart-static-mark" href="#{defs[style]}" x="{frame.x(x)}" y="{num(frame.y(y))}"/>')
+        parts.append(
+            f'<use class="chart-static-mark" href="#{defs[style]}" x="{frame.x(x)}" y="{num(frame.y(y))}"/>'
+        )
     return "".join(parts)
 
 
@@ -142,11 +162,17 @@ def binned_marks(trace, frame):
     marker = trace["marker"]
     parts = [f'<g opacity="{marker["opacity"]}" stroke="{WHITE}" stroke-width="1">']
     texts = trace.get("text") or [""] * len(trace["x"])
-    for x, y, size, colour, text in zip(trace["x"], trace["y"], marker["size"], marker["color"], texts):
+    for x, y, size, colour, text in zip(
+        trace["x"], trace["y"], marker["size"], marker["color"], texts
+    ):
         cx, cy = frame.x(x), num(frame.y(y))
-        parts.append(f'<circle class="chart-static-mark" cx="{cx}" cy="{cy}" r="{num(size / 2)}" fill="{attr(colour)}"/>')
+        parts.append(
+            f'<circle class="chart-static-mark" cx="{cx}" cy="{cy}" r="{num(size / 2)}" fill="{attr(colour)}"/>'
+        )
         if text:
-            parts.append(f'<text x="{cx}" y="{cy}" dy="0.35em" text-anchor="middle" fill="{WHITE}" stroke="none" font-size="10">{text}</text>')
+            parts.append(
+                f'<text x="{cx}" y="{cy}" dy="0.35em" text-anchor="middle" fill="{WHITE}" stroke="none" font-size="10">{text}</text>'
+            )
     return "".join(parts) + "</g>"
 
 
@@ -165,24 +191,34 @@ def tone_line(trace, frame):
     segments.append(current)
     lines = "".join(
         f'<polyline points="{" ".join(points)}" fill="none" stroke="{INK}" stroke-width="2" vector-effect="non-scaling-stroke"/>'
-        for points in segments if points
+        for points in segments
+        if points
     )
-    parts = [f'<svg y="{num(top)}" width="100%" height="{num(height)}" viewBox="0 0 10000 {num(height)}" preserveAspectRatio="none">{lines}</svg>']
+    parts = [
+        f'<svg y="{num(top)}" width="100%" height="{num(height)}" viewBox="0 0 10000 {num(height)}" preserveAspectRatio="none">{lines}</svg>'
+    ]
     if trace["marker"]:
         for x, y in zip(trace["x"], trace["y"]):
             if x is not None:
-                parts.append(f'<circle cx="{frame.x(x)}" cy="{num(frame.y(y, "y2"))}" r="3" fill="{tone_colour(y)}"/>')
+                parts.append(
+                    f'<circle cx="{frame.x(x)}" cy="{num(frame.y(y, "y2"))}" r="3" fill="{tone_colour(y)}"/>'
+                )
     return "".join(parts)
 
 
 def tone_colour(value):
     """A dot's colour on the figure's scale (chart_style.TONE_SCALE, from −10 to +10)."""
     share = (value - TONE_MIN) / (TONE_MAX - TONE_MIN)
-    (s0, c0), (s1, c1) = next(
-        (a, b) for a, b in zip(TONE_SCALE, TONE_SCALE[1:]) if share <= b[0]
-    ) if share <= 1 else (TONE_SCALE[-2], TONE_SCALE[-1])
+    (s0, c0), (s1, c1) = (
+        next((a, b) for a, b in zip(TONE_SCALE, TONE_SCALE[1:]) if share <= b[0])
+        if share <= 1
+        else (TONE_SCALE[-2], TONE_SCALE[-1])
+    )
     t = min(max((share - s0) / (s1 - s0), 0), 1)
-    low, high = (int(c0[i : i + 2], 16) for i in (1, 3, 5)), (int(c1[i : i + 2], 16) for i in (1, 3, 5))
+    low, high = (
+        (int(c0[i : i + 2], 16) for i in (1, 3, 5)),
+        (int(c1[i : i + 2], 16) for i in (1, 3, 5)),
+    )
     return "#" + "".join(f"{round(p + (q - p) * t):02x}" for p, q in zip(low, high))
 
 
@@ -190,7 +226,10 @@ def date_ticks(start_ms, end_ms):
     """[(day, label, major)] of the x axis: years over a long view, else months; Plotly
     picks its own ticks for the width it has, these are close to its choice on a desktop
     (a phone keeps only the major ones)."""
-    first, last = (date.fromordinal(min(int(ms // DAY_MS) + EPOCH, date.max.toordinal())) for ms in (start_ms, end_ms))
+    first, last = (
+        date.fromordinal(min(int(ms // DAY_MS) + EPOCH, date.max.toordinal()))
+        for ms in (start_ms, end_ms)
+    )
     if (last - first).days > 3 * 365:
         step = next(n for n in NICE_STEPS if (last.year - first.year) / n <= 10)
         first_year = first.year + (first > date(first.year, 1, 1))
@@ -223,10 +262,14 @@ def axes(layout, frame):
         top, height = frame.panel(axis)
         for day, label, major in date_ticks(frame.x0, frame.x1):
             x = frame.x(day.isoformat())
-            parts.append(f'<line x1="{x}" x2="{x}" y1="{num(top)}" y2="{num(top + height)}" stroke="{GRID}"/>')
+            parts.append(
+                f'<line x1="{x}" x2="{x}" y1="{num(top)}" y2="{num(top + height)}" stroke="{GRID}"/>'
+            )
             if axis == "y2":
                 css = "" if major else ' class="wide-only"'
-                parts.append(f'<text{css} x="{x}" y="{num(bottom + 18)}" text-anchor="middle" fill="{INK}">{attr(label)}</text>')
+                parts.append(
+                    f'<text{css} x="{x}" y="{num(bottom + 18)}" text-anchor="middle" fill="{INK}">{attr(label)}</text>'
+                )
     for value in layout["yaxis2"]["tickvals"]:
         y = num(frame.y(value, "y2"))
         parts.append(f'<line x1="0" x2="100%" y1="{y}" y2="{y}" stroke="{GRID}"/>')
@@ -234,7 +277,9 @@ def axes(layout, frame):
     parts.append(f'<g class="chart-static-ticks" text-anchor="end" fill="{INK}">')
     for axis, key in (("y", "yaxis"), ("y2", "yaxis2")):
         for value, text in zip(layout[key]["tickvals"], layout[key]["ticktext"]):
-            parts.append(f'<text x="{-TICK_STANDOFF - 2}" y="{num(frame.y(value, axis))}" dy="0.35em">{text}</text>')
+            parts.append(
+                f'<text x="{-TICK_STANDOFF - 2}" y="{num(frame.y(value, axis))}" dy="0.35em">{text}</text>'
+            )
     return "".join(parts) + "</g>"
 
 
@@ -243,7 +288,9 @@ def shapes(layout, frame):
     for shape in layout["shapes"]:
         y = num(frame.y(shape["y0"], shape["yref"]))
         dash = ' stroke-dasharray="2 2"' if shape["line"].get("dash") else ""
-        parts.append(f'<line x1="0" x2="100%" y1="{y}" y2="{y}" stroke="{attr(shape["line"]["color"])}"{dash}/>')
+        parts.append(
+            f'<line x1="0" x2="100%" y1="{y}" y2="{y}" stroke="{attr(shape["line"]["color"])}"{dash}/>'
+        )
     return "".join(parts)
 
 
@@ -255,14 +302,18 @@ def notes(layout, narrow, frame):
         if note["name"] == "tone-title":
             for css, text in (("wide-only", note["text"]), ("narrow-only", narrow["tone_title"])):
                 lines = text.split("<br>")
-                parts.append(f'<text class="{css} chart-static-note" y="{num(y - 6)}" fill="{INK}">')
+                parts.append(
+                    f'<text class="{css} chart-static-note" y="{num(y - 6)}" fill="{INK}">'
+                )
                 parts.extend(
                     f'<tspan x="0" dy="{num(-(len(lines) - 1 - i) * 1.2 if i == 0 else 1.2)}em">{plain(line)}</tspan>'
                     for i, line in enumerate(lines)
                 )
                 parts.append("</text>")
         else:
-            parts.append(f'<text x="50%" y="{num(y)}" text-anchor="middle" fill="{MUTED}" font-size="15">{plain(note["text"])}</text>')
+            parts.append(
+                f'<text x="50%" y="{num(y)}" text-anchor="middle" fill="{MUTED}" font-size="15">{plain(note["text"])}</text>'
+            )
     return "".join(parts)
 
 
@@ -278,10 +329,16 @@ def traces(figure, frame):
             lanes.append(bars(trace, frame))
         elif name == Trace.BAR_LABELS:
             lanes.append(bar_labels(trace, frame, css="wide-only"))
-            lanes.append(bar_labels(
-                trace, frame, texts=narrow["bar_labels"]["text"], xs=narrow["bar_labels"]["x"],
-                positions=["middle right"] * len(trace["x"]), css="narrow-only",
-            ))
+            lanes.append(
+                bar_labels(
+                    trace,
+                    frame,
+                    texts=narrow["bar_labels"]["text"],
+                    xs=narrow["bar_labels"]["x"],
+                    positions=["middle right"] * len(trace["x"]),
+                    css="narrow-only",
+                )
+            )
         elif name == Trace.EVENTS:
             lanes.append(event_marks(trace, frame, defs))
         elif name == Trace.BINNED:

@@ -3,11 +3,12 @@ Everything curated goes through chart_style.escape (Plotly renders a subset of H
 
 import textwrap
 
-from django.utils.translation import gettext as _, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from .chart_style import MUTED, escape
-from .dates import Precision, format_date, format_span
 from .chart_view import leading_office, terms_in_view, view_window
+from .dates import Precision, format_date, format_span
 from .marks import Totals
 from .models import Event
 from .tone import latest_tone, tone_by_day, written
@@ -59,24 +60,31 @@ def event_when(event):
 def event_hover(event, words=None):
     words = words or Words()
     lines = [f"<b>{wrap(event.localized_title)}</b>"]
-    lines.append(words(("when", event.start, event.end, event.date_precision), lambda: event_when(event)))
+    lines.append(
+        words(("when", event.start, event.end, event.date_precision), lambda: event_when(event))
+    )
     if event.cancelled:
-        lines.append(words("cancelled", lambda: "<b>" + escape(_("Cancelled: did not take place")) + "</b>"))
+        lines.append(
+            words("cancelled", lambda: "<b>" + escape(_("Cancelled: did not take place")) + "</b>")
+        )
     kind = words(("kind", event.kind), lambda: escape(event.get_kind_display().capitalize()))
     lines.append(kind + (f" · {escape(event.place)}" if event.place else ""))
     participants = participants_text(event, words)
     if participants:
-        lines.append(wrap(words("with", lambda: _("With: %(people)s")) % {"people": participants}, 60))
+        lines.append(
+            wrap(words("with", lambda: _("With: %(people)s")) % {"people": participants}, 60)
+        )
     disputes = ", ".join(str(d) for d in event.disputes.all())
     if disputes:
-        lines.append(wrap(words("dispute", lambda: _("Dispute: %(names)s")) % {"names": disputes}, 60))
+        lines.append(
+            wrap(words("dispute", lambda: _("Dispute: %(names)s")) % {"names": disputes}, 60)
+        )
     return "<br>".join(lines)  # "Click for details" follows, from the trace's hovertemplate
-
 
 
 def hint(text):
     """A grey line under a hover: what a click does."""
-    return "<span style='color:%s'>%s</span>" % (MUTED, escape(text))
+    return f"<span style='color:{MUTED}'>{escape(text)}</span>"
 
 
 def bin_hover(b, spans):
@@ -87,19 +95,24 @@ def bin_hover(b, spans):
         spans[(b.start, b.end)] = escape(format_span(b.start, b.end))
     lines = [f"<b>{b.n} {escape(label)}</b>", spans[(b.start, b.end)]]
     if b.cancelled:
-        lines.append(escape(ngettext("%(n)d cancelled", "%(n)d cancelled", b.cancelled) % {"n": b.cancelled}))
+        lines.append(
+            escape(ngettext("%(n)d cancelled", "%(n)d cancelled", b.cancelled) % {"n": b.cancelled})
+        )
     return "<br>".join(lines)  # "Click to zoom in" follows, once, from the trace's hovertemplate
 
 
-
-def describe(events, terms, disputes, *, countries=(), view=None, today=None, totals=None, tone_days=None):
+def describe(
+    events, terms, disputes, *, countries=(), view=None, today=None, totals=None, tone_days=None
+):
     """The chart's text alternative: what it shows, in a sentence or three.
     totals and tone_days: the figures of all the filter's events when they are not all
     in `events` (see selectors.totals and selectors.daily_tone)."""
     events = list(events)
     if totals is None:
         totals = totals_of(events)
-    start, end = view_window(events, view, today, (totals.first, totals.last) if totals.count else None)
+    start, end = view_window(
+        events, view, today, (totals.first, totals.last) if totals.count else None
+    )
     view_from, view_to = view or (None, None)
     if totals.count:  # say the events' own period, not the padding around it
         start = view_from or totals.first
@@ -119,7 +132,10 @@ def describe(events, terms, disputes, *, countries=(), view=None, today=None, to
             + (f" ({by_kind})." if by_kind else ".")
         )
         if totals.cancelled:
-            parts.append(ngettext("%(n)d was cancelled.", "%(n)d were cancelled.", totals.cancelled) % {"n": totals.cancelled})
+            parts.append(
+                ngettext("%(n)d was cancelled.", "%(n)d were cancelled.", totals.cancelled)
+                % {"n": totals.cancelled}
+            )
     else:
         parts.append(_("No events match these filters."))
     offices = leading_office(terms)
@@ -127,16 +143,23 @@ def describe(events, terms, disputes, *, countries=(), view=None, today=None, to
     for code, name in countries:
         people = [str(t.person) for t in terms_in_view(terms, code, offices.get(code), start, end)]
         if people:
-            holders.append(_("%(country)s: %(people)s") % {"country": name, "people": ", ".join(dict.fromkeys(people))})
+            holders.append(
+                _("%(country)s: %(people)s")
+                % {"country": name, "people": ", ".join(dict.fromkeys(people))}
+            )
     if holders:
         parts.append(_("In office: %(list)s.") % {"list": "; ".join(holders)})
     shown = [d for d in disputes if d.start <= end and (d.end is None or d.end >= start)]
     if shown:
-        parts.append(_("Disputes: %(list)s.") % {"list": "; ".join(f"{d} ({d.span_display})" for d in shown)})
+        parts.append(
+            _("Disputes: %(list)s.") % {"list": "; ".join(f"{d} ({d.span_display})" for d in shown)}
+        )
     tone = latest_tone(tone_by_day(events) if tone_days is None else tone_days)
     if tone is not None:
         parts.append(
-            _("The relations temperature ends at %(value)s on a scale from −10 (conflict) to +10 (co-operation).")
+            _(
+                "The relations temperature ends at %(value)s on a scale from −10 (conflict) to +10 (co-operation)."
+            )
             % {"value": written(tone, 1)}
         )
     parts.append(_("Every event is listed below the chart."))

@@ -90,6 +90,10 @@ def leading_office(terms):
 def terms_in_view(terms, code, office, start, end):
     """The terms of one country's leading office that overlap the view."""
     return [
-        t for t in terms
-        if t.country.code == code and t.office == office and t.start <= end and (t.end is None or t.end >= start)
+        t
+        for t in terms
+        if t.country.code == code
+        and t.office == office
+        and t.start <= end
+        and (t.end is None or t.end >= start)
     ]

@@ -13,7 +13,8 @@ range slider) so that Plotly draws the figure once, and the static SVG knows whe
 mark goes before plotly.js has loaded.
 """
 
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import chart_lanes as lanes_
 from .chart_style import (
@@ -104,12 +105,23 @@ def build_figure(
 def legend(kind_y, cancelled):
     """The HTML legend's entries: the kinds in their lanes' order, then the hollow marker."""
     entries = [
-        {"kind": kind, "label": Event.Kind(kind).label.capitalize(), "colour": KIND_STYLE[kind][0],
-         "symbol": KIND_STYLE[kind][1]}
+        {
+            "kind": kind,
+            "label": Event.Kind(kind).label.capitalize(),
+            "colour": KIND_STYLE[kind][0],
+            "symbol": KIND_STYLE[kind][1],
+        }
         for kind in kind_y
     ]
     if cancelled:
-        entries.append({"kind": "cancelled", "label": _("Cancelled (hollow)"), "colour": MUTED, "symbol": "circle-open"})
+        entries.append(
+            {
+                "kind": "cancelled",
+                "label": _("Cancelled (hollow)"),
+                "colour": MUTED,
+                "symbol": "circle-open",
+            }
+        )
     return entries
 
 
@@ -144,36 +156,65 @@ def separators(lanes):
         members = lanes.of(group)
         if members and lanes.of("kind"):
             y = members[-1].y + 0.7
-            lines.append({
-                "type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": y, "y1": y,
-                "line": {"color": GRID, "width": 1},
-            })
+            lines.append(
+                {
+                    "type": "line",
+                    "xref": "paper",
+                    "x0": 0,
+                    "x1": 1,
+                    "yref": "y",
+                    "y0": y,
+                    "y1": y,
+                    "line": {"color": GRID, "width": 1},
+                }
+            )
     return lines
 
 
 def tone_titles(months):
     """(wide, narrow) titles of the temperature panel."""
     title = "<b>" + escape(_("Relations temperature")) + "</b>"
-    subtitle = _("%(months)s-month average tone of the events, from −10 (conflict) to +10 (co-operation)")
+    subtitle = _(
+        "%(months)s-month average tone of the events, from −10 (conflict) to +10 (co-operation)"
+    )
     narrow = (
         escape(_("average tone over %(months)s months") % {"months": months})
-        + "<br>" + escape(_("−10 conflict … +10 co-operation"))
+        + "<br>"
+        + escape(_("−10 conflict … +10 co-operation"))
     )
     return f"{title}  {escape(subtitle % {'months': months})}", f"{title}<br>{narrow}"
 
 
 def annotations(lane_domain, tone_domain, months, empty):
-    notes = [{
-        "name": "tone-title", "text": tone_titles(months)[0],
-        "xref": "paper", "yref": "paper", "x": 0, "y": tone_domain[1], "yanchor": "bottom",
-        "xanchor": "left", "align": "left", "showarrow": False, "font": {"size": 12, "color": INK}, "yshift": 6,
-    }]
+    notes = [
+        {
+            "name": "tone-title",
+            "text": tone_titles(months)[0],
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0,
+            "y": tone_domain[1],
+            "yanchor": "bottom",
+            "xanchor": "left",
+            "align": "left",
+            "showarrow": False,
+            "font": {"size": 12, "color": INK},
+            "yshift": 6,
+        }
+    ]
     if empty:
-        notes.append({
-            "name": "empty", "text": escape(_("No events match these filters.")),
-            "xref": "paper", "yref": "paper", "x": 0.5, "y": (1 + lane_domain[0]) / 2,
-            "showarrow": False, "font": {"size": 15, "color": MUTED},
-        })
+        notes.append(
+            {
+                "name": "empty",
+                "text": escape(_("No events match these filters.")),
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": (1 + lane_domain[0]) / 2,
+                "showarrow": False,
+                "font": {"size": 15, "color": MUTED},
+            }
+        )
     return notes
 
 
@@ -182,7 +223,13 @@ def figure_layout(lanes, window, uirevision, months, empty):
     margin = {**MARGIN, "l": left_margin(ticktext, TICK_FONT_SIZE), "autoexpand": False}
     height, lane_domain, tone_domain = panels(lanes, margin)
     zero_line = {
-        "type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y2", "y0": 0, "y1": 0,
+        "type": "line",
+        "xref": "paper",
+        "x0": 0,
+        "x1": 1,
+        "yref": "y2",
+        "y0": 0,
+        "y1": 0,
         "line": {"color": MUTED, "width": 1, "dash": "dot"},
     }
     return {
@@ -195,26 +242,50 @@ def figure_layout(lanes, window, uirevision, months, empty):
         "barmode": "overlay",
         "dragmode": "pan",
         "hovermode": "closest",
-        "hoverlabel": {"bgcolor": WHITE, "font": {"family": FONT, "size": 13, "color": INK}, "align": "left"},
+        "hoverlabel": {
+            "bgcolor": WHITE,
+            "font": {"family": FONT, "size": 13, "color": INK},
+            "align": "left",
+        },
         "uirevision": uirevision,
         "showlegend": False,
         "xaxis": {
-            "type": "date", "range": [iso(window[0]), iso(window[1])], "uirevision": uirevision,
+            "type": "date",
+            "range": [iso(window[0]), iso(window[1])],
+            "uirevision": uirevision,
             # Panning and zooming out stop at the view's ends: nothing lies beyond them.
-            "minallowed": iso(window[0]), "maxallowed": iso(window[1]),
-            "showgrid": True, "gridcolor": GRID, "linecolor": MUTED, "ticks": "outside",
-            "anchor": "y2", "automargin": False,
+            "minallowed": iso(window[0]),
+            "maxallowed": iso(window[1]),
+            "showgrid": True,
+            "gridcolor": GRID,
+            "linecolor": MUTED,
+            "ticks": "outside",
+            "anchor": "y2",
+            "automargin": False,
         },
         "yaxis": {
-            "domain": lane_domain, "range": [lanes.y - 0.4, -0.6], "fixedrange": True,
-            "tickvals": tickvals, "ticktext": ticktext, "tickfont": {"size": TICK_FONT_SIZE},
-            "showgrid": False, "zeroline": False, "automargin": False, "ticklabelstandoff": TICK_STANDOFF,
+            "domain": lane_domain,
+            "range": [lanes.y - 0.4, -0.6],
+            "fixedrange": True,
+            "tickvals": tickvals,
+            "ticktext": ticktext,
+            "tickfont": {"size": TICK_FONT_SIZE},
+            "showgrid": False,
+            "zeroline": False,
+            "automargin": False,
+            "ticklabelstandoff": TICK_STANDOFF,
         },
         "yaxis2": {
-            "domain": tone_domain, "range": [TONE_MIN - 1, TONE_MAX + 1], "fixedrange": True,
+            "domain": tone_domain,
+            "range": [TONE_MIN - 1, TONE_MAX + 1],
+            "fixedrange": True,
             "tickvals": [TONE_MIN, TONE_MIN / 2, 0, TONE_MAX / 2, TONE_MAX],
-            "ticktext": ["−10", "−5", "0", "+5", "+10"], "tickfont": {"size": TICK_FONT_SIZE},
-            "showgrid": True, "gridcolor": GRID, "zeroline": False, "automargin": False,
+            "ticktext": ["−10", "−5", "0", "+5", "+10"],
+            "tickfont": {"size": TICK_FONT_SIZE},
+            "showgrid": True,
+            "gridcolor": GRID,
+            "zeroline": False,
+            "automargin": False,
             "ticklabelstandoff": TICK_STANDOFF,
         },
         "shapes": [zero_line, *separators(lanes)],
@@ -228,7 +299,11 @@ def narrow_layout(lanes, labels, window, months):
     _vals, ticktext = lane_ticks(lanes)
     return {
         "width": NARROW_PX,
-        "margin": {**NARROW_MARGIN, "l": left_margin(ticktext, NARROW_TICK_FONT_SIZE), "autoexpand": False},
+        "margin": {
+            **NARROW_MARGIN,
+            "l": left_margin(ticktext, NARROW_TICK_FONT_SIZE),
+            "autoexpand": False,
+        },
         "font_size": NARROW_FONT_SIZE,
         "tick_font_size": NARROW_TICK_FONT_SIZE,
         "tone_title": tone_titles(months)[1],

@@ -25,7 +25,7 @@ class Credit:
     licence_url: str
 
     def sentence(self):
-        """"54 sources from Reuters, Le Monde… and 12 other publishers"."""
+        """ "54 sources from Reuters, Le Monde… and 12 other publishers"."""
         n = self.sources
         sources = ngettext("%(n)s source", "%(n)s sources", n) % {"n": n}
         if not self.publishers:

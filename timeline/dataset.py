@@ -160,7 +160,12 @@ class Loader:
             )
         for where, row in self.rows("people.csv"):
             country = self.lookup(Country, where, code=row["country"]) if row["country"] else None
-            self.upsert(Person, {"slug": row["slug"]}, {"name": row["name"], "name_fr": row.get("name_fr") or "", "country": country}, where)
+            self.upsert(
+                Person,
+                {"slug": row["slug"]},
+                {"name": row["name"], "name_fr": row.get("name_fr") or "", "country": country},
+                where,
+            )
         for where, row in self.rows("organizations.csv"):
             country = self.lookup(Country, where, code=row["country"]) if row["country"] else None
             self.upsert(
@@ -193,7 +198,10 @@ class Loader:
         if (self.directory / "tags.csv").exists():  # optional: tags are also made from events.csv
             for where, row in self.rows("tags.csv"):
                 self.upsert(
-                    Tag, {"slug": row["slug"]}, {"name": row["name"], "name_fr": row.get("name_fr") or ""}, where
+                    Tag,
+                    {"slug": row["slug"]},
+                    {"name": row["name"], "name_fr": row.get("name_fr") or ""},
+                    where,
                 )
         for where, row in self.rows("disputes.csv"):
             dispute = self.upsert(
@@ -211,7 +219,8 @@ class Loader:
                 where,
             )
             add_missing(
-                dispute.parties, [self.lookup(Country, where, code=c) for c in split(row["parties"])]
+                dispute.parties,
+                [self.lookup(Country, where, code=c) for c in split(row["parties"])],
             )
 
     def load_events(self):
@@ -244,14 +253,17 @@ class Loader:
                 where,
             )
             add_missing(
-                event.countries, [self.lookup(Country, where, code=c) for c in split(row["countries"])]
+                event.countries,
+                [self.lookup(Country, where, code=c) for c in split(row["countries"])],
             )
             # `about` (optional column): countries the event is about without taking part.
             add_missing(
-                event.about, [self.lookup(Country, where, code=c) for c in split(row.get("about") or "")]
+                event.about,
+                [self.lookup(Country, where, code=c) for c in split(row.get("about") or "")],
             )
             add_missing(
-                event.disputes, [self.lookup(Dispute, where, slug=s) for s in split(row["disputes"])]
+                event.disputes,
+                [self.lookup(Dispute, where, slug=s) for s in split(row["disputes"])],
             )
             tags = [
                 Tag.objects.filter(slug=slug).first()

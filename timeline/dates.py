@@ -10,7 +10,8 @@ and "depuis le 7 mai 2012") are translatable strings, not tables of our own.
 
 from django.db import models
 from django.utils.formats import date_format
-from django.utils.translation import gettext, gettext_lazy as _, pgettext
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 
 class Precision(models.TextChoices):
@@ -40,7 +41,9 @@ def day_number(value):
     """The day alone, as the start of a span within one month: "26" (of "26–27 May"),
     French "1er" (of "1er–3 mai")."""
     if value.day == 1:
-        return date_format(value, pgettext("date format of the first day of a month, day alone", "j"))
+        return date_format(
+            value, pgettext("date format of the first day of a month, day alone", "j")
+        )
     return str(value.day)
 
 
@@ -55,7 +58,7 @@ def format_date(value, precision=Precision.DAY):
 
 
 def since(value, precision):
-    """"since 7 May 2012"; French needs the article before a day ("depuis le 7 mai 2012")
+    """ "since 7 May 2012"; French needs the article before a day ("depuis le 7 mai 2012")
     and none before a month or year ("depuis octobre 2016")."""
     date = format_date(value, precision)
     if precision == Precision.DAY:
@@ -64,14 +67,11 @@ def since(value, precision):
 
 
 def format_span(start, end=None, precision=Precision.DAY, *, open_end=None):
-    """"26–27 May 2017", "October 2016", "15 May 2012 – 14 May 2017", "since 7 May 2012"."""
+    """ "26–27 May 2017", "October 2016", "15 May 2012 – 14 May 2017", "since 7 May 2012"."""
     if end is None or end == start:
         if end is None and open_end:
             return since(start, precision)
         return format_date(start, precision)
-    if (
-        precision == Precision.DAY
-        and (start.year, start.month) == (end.year, end.month)
-    ):
+    if precision == Precision.DAY and (start.year, start.month) == (end.year, end.month):
         return f"{day_number(start)}–{format_date(end, precision)}"
     return f"{format_date(start, precision)} – {format_date(end, precision)}"

@@ -33,12 +33,13 @@ PROVIDER_NAME = "Diplomatic relations timeline"
 
 
 def timeline_title(pair_label, summary=""):
-    """"France – Russia: diplomatic relations timeline", with the narrowing filters in words
+    """ "France – Russia: diplomatic relations timeline", with the narrowing filters in words
     when there are some ("France – Russia · Syria and Aleppo: …"), in the active language:
     the title of the dashboard, the embed, their oEmbed answer and their link previews."""
     if summary:
         return gettext("%(pair_label)s · %(filter_summary)s: diplomatic relations timeline") % {
-            "pair_label": pair_label, "filter_summary": summary,
+            "pair_label": pair_label,
+            "filter_summary": summary,
         }
     return gettext("%(pair_label)s: diplomatic relations timeline") % {"pair_label": pair_label}
 
@@ -59,7 +60,11 @@ def iframe_html(src, width, height, title):
         '<iframe src="{}" width="{}" height="{}" title="{}" loading="lazy" '
         'style="border:0;width:100%;max-width:{}px" referrerpolicy="strict-origin-when-cross-origin">'
         "</iframe>",
-        src, width, height, title, width,
+        src,
+        width,
+        height,
+        title,
+        width,
     )
 
 
@@ -70,14 +75,16 @@ def embed(request):
     form = TimelineFilter(request.GET)
     context = dashboard_context(request, form)
     query = form.query_string()
-    context.update({
-        "pair_label": form.pair_label,
-        "timeline_title": timeline_title(form.pair_label, form.summary()),
-        "filter_summary": form.summary(),
-        "dashboard_url": with_query(reverse("timeline:dashboard"), query),
-        "data_url": with_query(reverse("timeline:api-events-csv"), query),
-        "oembed_url": oembed_discovery_url(request),
-    })
+    context.update(
+        {
+            "pair_label": form.pair_label,
+            "timeline_title": timeline_title(form.pair_label, form.summary()),
+            "filter_summary": form.summary(),
+            "dashboard_url": with_query(reverse("timeline:dashboard"), query),
+            "data_url": with_query(reverse("timeline:api-events-csv"), query),
+            "oembed_url": oembed_discovery_url(request),
+        }
+    )
     template = "timeline/embed.html" + ("#embed-results" if wants_partial(request) else "")
     status = 200 if form.is_valid() else 400
     return allow_framing(render(request, template, context, status=status))
@@ -140,17 +147,20 @@ def oembed_answer(request, parts):
     height = min(fits, positive_int(request.GET.get("maxheight")) or fits)
     src = request.build_absolute_uri(with_query(reverse("timeline:embed"), form.query_string()))
     title = timeline_title(form.pair_label, form.summary())
-    return JsonResponse({
-        "version": "1.0",
-        "type": "rich",
-        "provider_name": PROVIDER_NAME,
-        "provider_url": request.build_absolute_uri("/"),
-        "title": title,
-        "html": iframe_html(src, width, height, title),
-        "width": width,
-        "height": height,
-        "cache_age": 3600,
-    }, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {
+            "version": "1.0",
+            "type": "rich",
+            "provider_name": PROVIDER_NAME,
+            "provider_url": request.build_absolute_uri("/"),
+            "title": title,
+            "html": iframe_html(src, width, height, title),
+            "width": width,
+            "height": height,
+            "cache_age": 3600,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 def oembed_discovery_url(request):

@@ -117,7 +117,9 @@ def window_marks(filters, window, overview):
     outside = [b for b in overview.bins if b.end < window[0] or b.start > window[1]]
     # One pass over the filter: the window's first ids say whether its events can be drawn
     # one by one, and their details are then read by id.
-    ids = list(inside.order_by("start", "pk").values_list("pk", flat=True)[: marks.EVENT_MARKS_MAX + 1])
+    ids = list(
+        inside.order_by("start", "pk").values_list("pk", flat=True)[: marks.EVENT_MARKS_MAX + 1]
+    )
     if marks.drawn_one_by_one(len(ids)):
         return selectors.events_by_id(ids), outside
     unit = marks.bin_unit(window)
@@ -158,12 +160,19 @@ def build_timeline(form, window=None):
         },
     )
     description = charts.describe(
-        [], overview.terms, overview.disputes, countries=overview.countries, view=view,
-        totals=totals, tone_days=overview.tone_days,
+        [],
+        overview.terms,
+        overview.disputes,
+        countries=overview.countries,
+        view=view,
+        totals=totals,
+        tone_days=overview.tone_days,
     )
     # The legend is HTML beside the chart: it leaves the figure for the template.
     legend = tuple(legend_entry(entry) for entry in figure["layout"]["meta"].pop("legend"))
-    figure_json = json.dumps(figure, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    figure_json = json.dumps(
+        figure, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")
+    )
     title = " – ".join(name for _code, name in overview.countries)
     static = "" if window else chart_svg.render(figure, title, description)
     return Timeline(figure_json, description, totals, static, legend, figure["layout"]["height"])

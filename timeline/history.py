@@ -81,7 +81,9 @@ class RestoreResult:
     notes: list = field(default_factory=list)
 
     def __str__(self):
-        text = _("“%(event)s” was restored with %(sources)d source(s) and %(participations)d participant(s).") % {
+        text = _(
+            "“%(event)s” was restored with %(sources)d source(s) and %(participations)d participant(s)."
+        ) % {
             "event": self.event.title,
             "sources": self.sources,
             "participations": self.participations,
@@ -220,7 +222,10 @@ def restore_deleted_event(history_id, user):
 
         for deleted in participations:
             participation = deleted.instance
-            gone = (participation.person_id and not Person.objects.filter(pk=participation.person_id).exists()) or (
+            gone = (
+                participation.person_id
+                and not Person.objects.filter(pk=participation.person_id).exists()
+            ) or (
                 participation.organization_id
                 and not Organization.objects.filter(pk=participation.organization_id).exists()
             )

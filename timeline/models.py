@@ -96,7 +96,9 @@ class Country(models.Model):
 class Person(SlugFromName):
     name = models.CharField(_("name"), max_length=200)
     # "Poutine" on French pages: names are transliterated differently in each language.
-    name_fr = models.CharField(_("name in French"), max_length=200, blank=True, help_text=FRENCH_HELP)
+    name_fr = models.CharField(
+        _("name in French"), max_length=200, blank=True, help_text=FRENCH_HELP
+    )
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
     country = models.ForeignKey(
         Country,
@@ -252,7 +254,9 @@ class Place(models.Model):
 class Tag(SlugFromName):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
-    name_fr = models.CharField(_("name in French"), max_length=100, blank=True, help_text=FRENCH_HELP)
+    name_fr = models.CharField(
+        _("name in French"), max_length=100, blank=True, help_text=FRENCH_HELP
+    )
 
     history = HistoricalRecords()
 
@@ -279,7 +283,9 @@ class Dispute(models.Model):
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    name_fr = models.CharField(_("name in French"), max_length=200, blank=True, help_text=FRENCH_HELP)
+    name_fr = models.CharField(
+        _("name in French"), max_length=200, blank=True, help_text=FRENCH_HELP
+    )
     summary = models.TextField(_("summary"), blank=True)
     summary_fr = models.TextField(_("summary in French"), blank=True, help_text=FRENCH_HELP)
     parties = models.ManyToManyField(
@@ -361,13 +367,17 @@ class Event(models.Model):
         help_text=_("Part of the event's address. Left empty, it is made from date and title."),
     )
     title = models.CharField(_("title"), max_length=200)
-    title_fr = models.CharField(_("title in French"), max_length=200, blank=True, help_text=FRENCH_HELP)
+    title_fr = models.CharField(
+        _("title in French"), max_length=200, blank=True, help_text=FRENCH_HELP
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     start = models.DateField(
         _("start"),
         help_text=_("For a month- or year-precision date, use the first day (2016-10-01)."),
     )
-    end = models.DateField(_("end"), null=True, blank=True, help_text=_("Only for multi-day events."))
+    end = models.DateField(
+        _("end"), null=True, blank=True, help_text=_("Only for multi-day events.")
+    )
     date_precision = models.CharField(
         _("date precision"),
         max_length=5,
@@ -378,19 +388,25 @@ class Event(models.Model):
     cancelled = models.BooleanField(
         _("cancelled"),
         default=False,
-        help_text=_("Tick for an event that was planned but did not take place (a cancelled visit)."),
+        help_text=_(
+            "Tick for an event that was planned but did not take place (a cancelled visit)."
+        ),
     )
     summary = models.TextField(_("summary"), blank=True)
     summary_fr = models.TextField(_("summary in French"), blank=True, help_text=FRENCH_HELP)
     quote = models.TextField(
         _("quote"),
         blank=True,
-        help_text=_("For statements: the words quoted. Add the speaker as a participant with the role 'speaker'."),
+        help_text=_(
+            "For statements: the words quoted. Add the speaker as a participant with the role 'speaker'."
+        ),
     )
     quote_fr = models.TextField(
         _("quote in French"),
         blank=True,
-        help_text=_("The quote translated into French; left empty, French pages show the original words."),
+        help_text=_(
+            "The quote translated into French; left empty, French pages show the original words."
+        ),
     )
     place = models.ForeignKey(
         Place,
@@ -411,7 +427,9 @@ class Event(models.Model):
         verbose_name=_("about"),
         related_name="events_about",
         blank=True,
-        help_text=_("Countries the event is about without taking part, e.g. Russia for a statement on Russia."),
+        help_text=_(
+            "Countries the event is about without taking part, e.g. Russia for a statement on Russia."
+        ),
     )
     disputes = models.ManyToManyField(
         Dispute, verbose_name=_("disputes"), related_name="events", blank=True
@@ -469,6 +487,16 @@ class Event(models.Model):
     def __str__(self):
         return f"{self.date_display} — {self.localized_title}"
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(
+                Event, f"{self.start:%Y-%m-%d} {self.title}", max_length=100, exclude_pk=self.pk
+            )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("timeline:event", args=[self.slug])
+
     @property
     def localized_title(self):
         """The title in the reader's language (see timeline.translation.localized)."""
@@ -482,9 +510,6 @@ class Event(models.Model):
     def localized_quote(self):
         return localized(self, "quote")
 
-    def get_absolute_url(self):
-        return reverse("timeline:event", args=[self.slug])
-
     @property
     def is_published(self):
         return self.state == self.State.PUBLISHED
@@ -496,7 +521,7 @@ class Event(models.Model):
 
     @property
     def tone_display(self):
-        """"+3", "−5" (the scale's minus sign), "0"."""
+        """ "+3", "−5" (the scale's minus sign), "0"."""
         return written(self.tone)
 
     def clean(self):
@@ -513,13 +538,6 @@ class Event(models.Model):
         # source formset checks that case (see admin.SourceInlineFormSet).
         if self.pk and self.is_published and not self.sources.exists():
             raise ValidationError({"state": PUBLISH_NEEDS_SOURCE})
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(
-                Event, f"{self.start:%Y-%m-%d} {self.title}", max_length=100, exclude_pk=self.pk
-            )
-        super().save(*args, **kwargs)
 
 
 PUBLISH_NEEDS_SOURCE = _("An event cannot be published without at least one source.")
@@ -641,3 +659,6 @@ class DataVersion(models.Model):
 
     class Meta:
         verbose_name = _("data version")
+
+    def __str__(self):
+        return f"{self.scope}: {self.token}"

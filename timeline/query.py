@@ -13,7 +13,8 @@ from django.core.validators import slug_re
 from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 from django.utils.functional import lazy
-from django.utils.translation import gettext, gettext_lazy as _, gettext_noop, ngettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_noop, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .caching import cached
 from .dates import format_date
@@ -80,7 +81,9 @@ class SlugMultipleChoiceField(forms.ModelMultipleChoiceField):
             required=False,
             error_messages={
                 "invalid_choice": unknown(param),
-                "invalid_pk_value": translated(gettext_noop("Unknown %(param)s “%%(pk)s”."), param=param),
+                "invalid_pk_value": translated(
+                    gettext_noop("Unknown %(param)s “%%(pk)s”."), param=param
+                ),
             },
             **kwargs,
         )
@@ -96,7 +99,9 @@ class CalendarDateField(forms.DateField):
         except forms.ValidationError:
             if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
                 raise forms.ValidationError(
-                    self.error_messages["no_such_day"], code="no_such_day", params={"value": value.strip()}
+                    self.error_messages["no_such_day"],
+                    code="no_such_day",
+                    params={"value": value.strip()},
                 ) from None
             raise
 
@@ -107,8 +112,13 @@ def date_field(param, label):
         required=False,
         input_formats=[DATE_FORMAT],
         error_messages={
-            "invalid": translated(gettext_noop("“%(param)s” must be a date written YYYY-MM-DD."), param=param),
-            "no_such_day": translated(gettext_noop("“%(param)s”: there is no day %%(value)s in the calendar."), param=param),
+            "invalid": translated(
+                gettext_noop("“%(param)s” must be a date written YYYY-MM-DD."), param=param
+            ),
+            "no_such_day": translated(
+                gettext_noop("“%(param)s”: there is no day %%(value)s in the calendar."),
+                param=param,
+            ),
         },
         widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
     )
@@ -120,8 +130,13 @@ def offered_choices(field, pair):
     name = "person" if field.queryset.model is Person else "tag"
     pair_events = between(Event.objects.published(), pair.split("-")).values("pk")
     used = links[name].filter(**{name: OuterRef("pk"), "event__in": pair_events})
-    empty = [("", str(field.empty_label))] if getattr(field, "empty_label", None) is not None else []
-    return empty + [(obj.slug, str(field.label_from_instance(obj))) for obj in field.queryset.filter(Exists(used))]
+    empty = (
+        [("", str(field.empty_label))] if getattr(field, "empty_label", None) is not None else []
+    )
+    return empty + [
+        (obj.slug, str(field.label_from_instance(obj)))
+        for obj in field.queryset.filter(Exists(used))
+    ]
 
 
 class TimelineFilter(forms.Form):
@@ -137,22 +152,34 @@ class TimelineFilter(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": unknown("kind")},
     )
-    dispute = SlugChoiceField(Dispute.objects.all(), param="dispute", label=pgettext_lazy("filter", "Dispute"),
-                              empty_label=_("Any dispute"))
+    dispute = SlugChoiceField(
+        Dispute.objects.all(),
+        param="dispute",
+        label=pgettext_lazy("filter", "Dispute"),
+        empty_label=_("Any dispute"),
+    )
     # People and tags of published events: EXISTS, not a join with DISTINCT, which reads
     # every participation (a second at 100,000 events).
     person = SlugChoiceField(
-        Person.objects.filter(Exists(
-            Participation.objects.filter(person=OuterRef("pk"), event__state=Event.State.PUBLISHED)
-        )),
+        Person.objects.filter(
+            Exists(
+                Participation.objects.filter(
+                    person=OuterRef("pk"), event__state=Event.State.PUBLISHED
+                )
+            )
+        ),
         param="person",
         label=_("Person"),
         empty_label=_("Anyone"),
     )
     tag = SlugMultipleChoiceField(
-        Tag.objects.filter(Exists(
-            Event.tags.through.objects.filter(tag=OuterRef("pk"), event__state=Event.State.PUBLISHED)
-        )),
+        Tag.objects.filter(
+            Exists(
+                Event.tags.through.objects.filter(
+                    tag=OuterRef("pk"), event__state=Event.State.PUBLISHED
+                )
+            )
+        ),
         param="tag",
         label=_("Tags"),
         help_text=_("Any of the chosen tags."),
@@ -162,7 +189,9 @@ class TimelineFilter(forms.Form):
         label=_("Search"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Words in title, summary or quote")}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Words in title, summary or quote")}
+        ),
         error_messages={"max_length": _("“q” can be at most %(limit_value)d characters.")},
     )
 
@@ -173,7 +202,11 @@ class TimelineFilter(forms.Form):
         choices = [(pair.code, self.pair_labels.get(pair.code, pair.label)) for pair in self.pairs]
         # The default pair first, whatever its count: a page without `pair` shows it, and the
         # browser selects the first option when none is chosen.
-        default = dict(choices).get(DEFAULT_PAIR) or self.pair_labels.get(DEFAULT_PAIR) or _("France – Russia")
+        default = (
+            dict(choices).get(DEFAULT_PAIR)
+            or self.pair_labels.get(DEFAULT_PAIR)
+            or _("France – Russia")
+        )
         choices = [(DEFAULT_PAIR, default)] + [c for c in choices if c[0] != DEFAULT_PAIR]
         self.fields["pair"].widget.choices = choices
         # The people and tags on offer are those of the pair's published events, listed
@@ -183,14 +216,18 @@ class TimelineFilter(forms.Form):
         for name in ("person", "tag"):
             field = self.fields[name]
             choices = cached(
-                [f"{name}-choices", pair], lambda field=field: offered_choices(field, pair), codes=pair.split("-")
+                [f"{name}-choices", pair],
+                lambda field=field: offered_choices(field, pair),
+                codes=pair.split("-"),
             )
             # A value asked for from another pair stays shown as chosen (a value that is no
             # slug is left to validation, which names the parameter).
             asked = data.getlist(name) if hasattr(data, "getlist") else []
             chosen = {v for v in asked if slug_re.match(v)} - {v for v, _l in choices}
             if chosen:
-                choices = choices + [(o.slug, str(o)) for o in field.queryset.filter(slug__in=chosen)]
+                choices = choices + [
+                    (o.slug, str(o)) for o in field.queryset.filter(slug__in=chosen)
+                ]
             field.widget.choices = choices
 
     def clean_pair(self):
@@ -201,12 +238,14 @@ class TimelineFilter(forms.Form):
         if pair is None:
             raise forms.ValidationError(
                 _("Unknown pair “%(value)s”: write two ISO country codes, e.g. FR-RU."),
-                code="invalid", params={"value": raw},
+                code="invalid",
+                params={"value": raw},
             )
         if pair != DEFAULT_PAIR and pair not in {p.code for p in self.pairs}:
             raise forms.ValidationError(
                 _("Unknown pair “%(value)s”: no published events between these countries."),
-                code="invalid_choice", params={"value": raw},
+                code="invalid_choice",
+                params={"value": raw},
             )
         return pair
 
@@ -272,7 +311,8 @@ class ListPage(forms.Form):
     the API, which answer a page past the end alike (`no_such_page`)."""
 
     page = forms.IntegerField(
-        required=False, min_value=1,
+        required=False,
+        min_value=1,
         error_messages={"invalid": _("a page number is a whole number, 1 or more.")},
     )
 

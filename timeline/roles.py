@@ -29,8 +29,7 @@ def _codenames(actions, models):
 ROLE_PERMISSIONS = {
     CURATOR: _codenames(["add", "change", "view"], CURATED_MODELS)
     | _codenames(["delete"], ["participation", "source"]),
-    EDITOR: _codenames(["add", "change", "view", "delete"], CURATED_MODELS)
-    | {"publish_event"},
+    EDITOR: _codenames(["add", "change", "view", "delete"], CURATED_MODELS) | {"publish_event"},
 }
 
 
@@ -47,7 +46,9 @@ def sync_groups(apps):
     Permission = apps.get_model("auth", "Permission")
     for name, codenames in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
-        perms = Permission.objects.filter(content_type__app_label="timeline", codename__in=codenames)
+        perms = Permission.objects.filter(
+            content_type__app_label="timeline", codename__in=codenames
+        )
         missing = codenames - set(perms.values_list("codename", flat=True))
         if missing:
             raise RuntimeError(f"Unknown permissions for {name}: {sorted(missing)}")

@@ -51,7 +51,10 @@ def count_pairs_of(country_pk):
     this country's token covers the count."""
     event, involved = Event._meta.db_table, Event.countries.through._meta.db_table
     about = Event.about.through._meta.db_table
-    in_dispute, parties = Event.disputes.through._meta.db_table, Dispute.parties.through._meta.db_table
+    in_dispute, parties = (
+        Event.disputes.through._meta.db_table,
+        Dispute.parties.through._meta.db_table,
+    )
     arms = [  # the country of pk `country_pk` in `first`, a greater one in `second`
         f"SELECT one.event_id, one.country_id AS a, other.country_id AS b FROM {first} one "
         f"JOIN {second} other ON other.event_id = one.event_id AND one.country_id < other.country_id "
@@ -90,7 +93,9 @@ def between(events, codes):
 def of_pair(codes):
     """The condition of `between`, checked event by event: faster when few events are read
     anyway (a zoomed window), where the IN list would be built whole."""
-    return reduce(operator.or_, [Exists(links.filter(event=OuterRef("pk"))) for links in pair_links(codes)])
+    return reduce(
+        operator.or_, [Exists(links.filter(event=OuterRef("pk"))) for links in pair_links(codes)]
+    )
 
 
 def pair_links(codes):
@@ -112,9 +117,18 @@ def on_some_pair():
     """The condition of the events some pair's timeline shows (`pair_links`, any pair): a
     country involved and another involved or written about, or a dispute of two parties."""
     involved, about = Event.countries.through.objects, Event.about.through.objects
-    another = [links.filter(event=OuterRef("event")).exclude(country=OuterRef("country")) for links in (involved, about)]
-    with_another = involved.filter(event=OuterRef("pk")).filter(Exists(another[0]) | Exists(another[1]))
-    disputes = Dispute.objects.annotate(parties_count=Count("parties")).filter(parties_count__gte=2).values("pk")
+    another = [
+        links.filter(event=OuterRef("event")).exclude(country=OuterRef("country"))
+        for links in (involved, about)
+    ]
+    with_another = involved.filter(event=OuterRef("pk")).filter(
+        Exists(another[0]) | Exists(another[1])
+    )
+    disputes = (
+        Dispute.objects.annotate(parties_count=Count("parties"))
+        .filter(parties_count__gte=2)
+        .values("pk")
+    )
     in_dispute = Event.disputes.through.objects.filter(event=OuterRef("pk"), dispute__in=disputes)
     return Exists(with_another) | Exists(in_dispute)
 
@@ -174,7 +188,9 @@ def matching_events(filters=None, window=None):
         events = events.filter(kind__in=filters["kind"])
     if filters.get("dispute"):
         events = events.filter(
-            pk__in=Event.disputes.through.objects.filter(dispute=filters["dispute"]).values("event_id")
+            pk__in=Event.disputes.through.objects.filter(dispute=filters["dispute"]).values(
+                "event_id"
+            )
         )
     if filters.get("person"):
         events = events.filter(
@@ -187,7 +203,9 @@ def matching_events(filters=None, window=None):
     if filters.get("q"):
         q = filters["q"]
         events = events.filter(
-            Q(title__icontains=q) | Q(summary__icontains=q) | Q(quote__icontains=q)
+            Q(title__icontains=q)
+            | Q(summary__icontains=q)
+            | Q(quote__icontains=q)
             | Q(place__name__icontains=q)
         )
     return in_window(events, window) if window else events
@@ -195,10 +213,13 @@ def matching_events(filters=None, window=None):
 
 # ---- Aggregates: what the chart draws when there are too many events to draw one by one.
 
+
 def totals(events):
     """The Totals of a bare queryset (see `matching_events`), in one query."""
     rows = list(
-        events.order_by().values("kind").annotate(
+        events.order_by()
+        .values("kind")
+        .annotate(
             n=Count("pk"),
             cancelled=Count("pk", filter=Q(cancelled=True)),
             first=Min("start"),
@@ -248,7 +269,8 @@ def event_bins(events, unit):
 def daily_tone(events):
     """[(day, sum of tones, number of events)] of a bare queryset, oldest first."""
     return list(
-        events.order_by().values("start")
+        events.order_by()
+        .values("start")
         .annotate(total=Sum("tone"), n=Count("pk"))
         .order_by("start")
         .values_list("start", "total", "n")

@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from .caching import data_changed
-
 from .dates import Precision
 from .models import (
     Country,
@@ -72,7 +71,9 @@ def ensure_reference():
                 office=f"President of {country.name}",
                 country=country,
                 start=FIRST_DAY + timedelta(days=n * SPAN_DAYS // 4),
-                defaults={"end": FIRST_DAY + timedelta(days=(n + 1) * SPAN_DAYS // 4) if n < 3 else None},
+                defaults={
+                    "end": FIRST_DAY + timedelta(days=(n + 1) * SPAN_DAYS // 4) if n < 3 else None
+                },
             )
     organizations = [
         Organization.objects.get_or_create(
@@ -104,7 +105,9 @@ def ensure_reference():
             dispute.parties.add(*countries.values())
         disputes.append(dispute)
     tags = [
-        Tag.objects.get_or_create(slug=f"{SLUG_PREFIX}{name}", defaults={"name": f"{name} (synthetic)"})[0]
+        Tag.objects.get_or_create(
+            slug=f"{SLUG_PREFIX}{name}", defaults={"name": f"{name} (synthetic)"}
+        )[0]
         for name in TAGS
     ]
     return countries, people, organizations, places, disputes, tags
@@ -137,51 +140,73 @@ def generate_events(count, *, seed=1, progress=None):
                 kind = rng.choices(kinds, weights)[0]
                 start, precision = random_date(rng)
                 lasting = kind in ("summit", "visit", "protest") and precision == Precision.DAY
-                end = start + timedelta(days=rng.randint(1, 3)) if lasting and rng.random() < 0.4 else None
-                events.append(Event(
-                    slug=f"{SLUG_PREFIX}{seed}-{n:07d}",
-                    title=f"Synthetic {kind} #{n}",
-                    kind=kind,
-                    start=start,
-                    end=end,
-                    date_precision=precision,
-                    cancelled=kind in ("visit", "meeting", "summit") and rng.random() < 0.05,
-                    summary=f"A synthetic {kind} between the two synthetic countries, for benchmarks.",
-                    place=rng.choice(places) if rng.random() < 0.8 else None,
-                    tone=rng.randint(*tone_range[kind]),
-                    state=Event.State.PUBLISHED,
-                ))
+                end = (
+                    start + timedelta(days=rng.randint(1, 3))
+                    if lasting and rng.random() < 0.4
+                    else None
+                )
+                events.append(
+                    Event(
+                        slug=f"{SLUG_PREFIX}{seed}-{n:07d}",
+                        title=f"Synthetic {kind} #{n}",
+                        kind=kind,
+                        start=start,
+                        end=end,
+                        date_precision=precision,
+                        cancelled=kind in ("visit", "meeting", "summit") and rng.random() < 0.05,
+                        summary=f"A synthetic {kind} between the two synthetic countries, for benchmarks.",
+                        place=rng.choice(places) if rng.random() < 0.8 else None,
+                        tone=rng.randint(*tone_range[kind]),
+                        state=Event.State.PUBLISHED,
+                    )
+                )
             events = Event.objects.bulk_create(events)
             links = Event.countries.through
             links.objects.bulk_create(
                 [links(event=e, country=c) for e in events for c in countries.values()]
             )
             in_dispute = Event.disputes.through
-            in_dispute.objects.bulk_create([
-                in_dispute(event=e, dispute=rng.choice(disputes)) for e in events if rng.random() < 0.4
-            ])
+            in_dispute.objects.bulk_create(
+                [
+                    in_dispute(event=e, dispute=rng.choice(disputes))
+                    for e in events
+                    if rng.random() < 0.4
+                ]
+            )
             tagged = Event.tags.through
-            tagged.objects.bulk_create([
-                tagged(event=e, tag=t) for e in events for t in rng.sample(tags, rng.randint(0, 2))
-            ])
-            Participation.objects.bulk_create([
-                Participation(event=e, person=person, role=rng.choice(ROLES))
-                for e in events
-                for person in rng.sample(people, rng.randint(1, 2))
-            ] + [
-                Participation(event=e, organization=rng.choice(organizations), role="participant")
-                for e in events if rng.random() < 0.2
-            ])
-            Source.objects.bulk_create([
-                Source(
-                    event=e,
-                    url=f"https://news.example/{e.slug}",
-                    publisher=rng.choice(["Synthetic Wire", "Example Daily", "Test Gazette"]),
-                    title=f"Report on {e.title}",
-                    published=e.start,
-                )
-                for e in events
-            ])
+            tagged.objects.bulk_create(
+                [
+                    tagged(event=e, tag=t)
+                    for e in events
+                    for t in rng.sample(tags, rng.randint(0, 2))
+                ]
+            )
+            Participation.objects.bulk_create(
+                [
+                    Participation(event=e, person=person, role=rng.choice(ROLES))
+                    for e in events
+                    for person in rng.sample(people, rng.randint(1, 2))
+                ]
+                + [
+                    Participation(
+                        event=e, organization=rng.choice(organizations), role="participant"
+                    )
+                    for e in events
+                    if rng.random() < 0.2
+                ]
+            )
+            Source.objects.bulk_create(
+                [
+                    Source(
+                        event=e,
+                        url=f"https://news.example/{e.slug}",
+                        publisher=rng.choice(["Synthetic Wire", "Example Daily", "Test Gazette"]),
+                        title=f"Report on {e.title}",
+                        published=e.start,
+                    )
+                    for e in events
+                ]
+            )
             data_changed()  # bulk writes send no signals
         made += size
         if progress:

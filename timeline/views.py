@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.templatetags.static import static
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
@@ -55,7 +55,9 @@ def dashboard_context(request, form):
     ids = cached_for(
         form,
         "list-page",
-        lambda: list(in_order.values_list("pk", flat=True)[max(page.start_index() - 1, 0) : page.end_index()]),
+        lambda: list(
+            in_order.values_list("pk", flat=True)[max(page.start_index() - 1, 0) : page.end_index()]
+        ),
         number,
     )
     page.object_list = selectors.events_by_id(ids)
@@ -71,6 +73,7 @@ def dashboard_context(request, form):
 
 def page_urls(request, page):
     """{"previous": url, "next": url} of the list's neighbouring pages (same filters)."""
+
     def url(number):
         query = request.GET.copy()
         query.pop("page", None)
@@ -115,7 +118,9 @@ def chart(request):
     form = TimelineFilter(request.GET)
     window = ChartWindow(request.GET)
     if not (form.is_valid() and window.is_valid()):
-        errors = {name: list(messages) for f in (form, window) for name, messages in f.errors.items()}
+        errors = {
+            name: list(messages) for f in (form, window) for name, messages in f.errors.items()
+        }
         names = ", ".join(f"“{name}”" for name in errors)
         return JsonResponse({"error": f"Invalid parameter {names}.", "errors": errors}, status=400)
     timeline = timeline_for(form, window.window)

@@ -13,8 +13,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from timeline.models import Event
 from tests.browser.conftest import CSP_LISTENER
+from timeline.models import Event
 
 pytestmark = pytest.mark.browser
 

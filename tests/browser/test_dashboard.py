@@ -40,8 +40,12 @@ def test_the_chart_draws_a_marker_per_event(open_page):
     # Lanes: who was in office, the disputes, the kinds; the temperature panel below.
     ticks = page.locator("#timeline-chart .yaxislayer-above .ytick text").all_text_contents()
     assert ticks[:3] == ["France", "Russia", "Disputes"]
-    expect(page.locator(".range-buttons button:enabled")).to_have_count(5)  # +, −, 1 year, 5 years, All
-    assert "Relations temperature" in " ".join(page.locator("#timeline-chart .annotation").all_text_contents())
+    expect(page.locator(".range-buttons button:enabled")).to_have_count(
+        5
+    )  # +, −, 1 year, 5 years, All
+    assert "Relations temperature" in " ".join(
+        page.locator("#timeline-chart .annotation").all_text_contents()
+    )
 
 
 def test_a_filter_swaps_chart_and_list_without_a_reload_and_pushes_the_url(open_page):
@@ -55,7 +59,9 @@ def test_a_filter_swaps_chart_and_list_without_a_reload_and_pushes_the_url(open_
     expect_markers(page, statements)
     assert page.evaluate("window.__sentinel") == "still here"  # no full reload
 
-    syria_statements = len(events_of(kind=["statement"], dispute=selectors.Dispute.objects.get(slug="syria")))
+    syria_statements = len(
+        events_of(kind=["statement"], dispute=selectors.Dispute.objects.get(slug="syria"))
+    )
     page.get_by_label("Dispute", exact=True).select_option("syria")
     page.wait_for_url(re.compile(r"dispute=syria"))
     expect(page.locator("ol.events > li")).to_have_count(syria_statements)
@@ -147,7 +153,9 @@ def test_clicking_a_marker_opens_its_details(open_page):
     expect(panel.locator("h2")).to_have_text(agreement.title)
     expect(panel.locator(f'a[href="{agreement.get_absolute_url()}"]')).to_be_visible()
     expect(panel.locator("ol.sources li").first).to_be_visible()
-    assert page.url.endswith(f"?kind=agreement&event={agreement.slug}")  # the view stays, the event is added
+    assert page.url.endswith(
+        f"?kind=agreement&event={agreement.slug}"
+    )  # the view stays, the event is added
 
 
 def test_a_list_row_opens_details_and_a_dispute_link_filters(open_page):
@@ -184,8 +192,17 @@ def test_bad_input_shows_the_field_error_in_the_swap(open_page):
     expect(errors).to_have_count(0)
     expect(page.locator(".chart-figure")).to_be_visible()
     expect(page.locator("#timeline-chart[data-drawn]")).to_be_attached()
-    expect_markers(page, len(events_of(**{"from": __import__("datetime").date(2015, 1, 1),
-                                          "to": __import__("datetime").date(2016, 1, 1)})))
+    expect_markers(
+        page,
+        len(
+            events_of(
+                **{
+                    "from": __import__("datetime").date(2015, 1, 1),
+                    "to": __import__("datetime").date(2016, 1, 1),
+                }
+            )
+        ),
+    )
 
 
 @pytest.mark.parametrize("path", ["/", "/?dispute=syria&from=2016-01-01&kind=statement", "event"])
@@ -253,7 +270,11 @@ def test_the_detail_panel_opens_in_view_with_its_address_and_closes(open_page, p
     opened()
     assert page.evaluate("window.scrollY") == scrolled
     box = panel.bounding_box()
-    assert box["y"] >= 0 and box["y"] + box["height"] <= height + 1 and box["x"] + box["width"] <= width + 1
+    assert (
+        box["y"] >= 0
+        and box["y"] + box["height"] <= height + 1
+        and box["x"] + box["width"] <= width + 1
+    )
     if width >= 1100:
         assert box["x"] > width / 2  # beside the chart, on its right
     page.keyboard.press("Escape")
@@ -304,11 +325,19 @@ def test_on_a_phone_markers_that_lie_on_each_other_offer_a_choice(open_page, pag
     points, slugs = drawn["points"], drawn["slugs"]
 
     def near(i):
-        return [j for j, (x, y) in enumerate(points) if ((x - points[i][0]) ** 2 + (y - points[i][1]) ** 2) ** 0.5 <= 14]
+        return [
+            j
+            for j, (x, y) in enumerate(points)
+            if ((x - points[i][0]) ** 2 + (y - points[i][1]) ** 2) ** 0.5 <= 14
+        ]
 
     crowded = next((i for i in range(len(points)) if len(near(i)) > 1), None)
-    assert crowded is not None, "the shipped view has markers a fingertip cannot tell apart at 390 px"
-    expected = Event.objects.filter(slug__in=[slugs[j] for j in near(crowded)]).order_by("start", "pk")
+    assert crowded is not None, (
+        "the shipped view has markers a fingertip cannot tell apart at 390 px"
+    )
+    expected = Event.objects.filter(slug__in=[slugs[j] for j in near(crowded)]).order_by(
+        "start", "pk"
+    )
     page.mouse.click(*points[crowded])
     panel = page.locator("#event-detail")
     expect(panel.locator("h2")).to_have_text(f"{len(expected)} events at this point")

@@ -80,7 +80,9 @@ def test_the_embed_draws_inside_a_cross_origin_iframe_and_resizes_it(article):
     page = article("/embed/?dispute=syria")
     frame = page.frame_locator("#tl")
     expect(frame.locator("#timeline-chart[data-drawn]")).to_be_attached(timeout=15_000)
-    syria = selectors.published_events({"pair": "FR-RU", "dispute": Dispute.objects.get(slug="syria")})
+    syria = selectors.published_events(
+        {"pair": "FR-RU", "dispute": Dispute.objects.get(slug="syria")}
+    )
     expect(frame.locator(MARKERS)).to_have_count(len(syria))
     expect(frame.locator("#event-count")).to_have_text(f"{len(syria)} events")
     expect(frame.locator(".credit")).to_contain_text("sources from")
@@ -130,13 +132,19 @@ def test_the_dashboard_refuses_to_be_framed(article, live_server):
 
 
 @pytest.mark.parametrize("query", ["", "?dispute=syria", "?kind=summit"])
-def test_the_oembed_iframe_is_as_tall_as_the_embed_page_at_its_width(page, live_server, shipped_dataset, query):
+def test_the_oembed_iframe_is_as_tall_as_the_embed_page_at_its_width(
+    page, live_server, shipped_dataset, query
+):
     """An oEmbed consumer that cannot run the resize script gets the whole page: nothing cut."""
     from urllib.parse import quote
 
-    answer = page.request.get(f"{live_server.url}/oembed/?url={quote(live_server.url + '/embed/' + query)}").json()
+    answer = page.request.get(
+        f"{live_server.url}/oembed/?url={quote(live_server.url + '/embed/' + query)}"
+    ).json()
     page.set_viewport_size({"width": answer["width"], "height": answer["height"]})
     page.goto(f"{live_server.url}/embed/{query}")
     page.wait_for_selector("#timeline-chart[data-drawn]", state="attached")
-    content = page.evaluate("Math.ceil(document.getElementById('main').getBoundingClientRect().bottom)")
+    content = page.evaluate(
+        "Math.ceil(document.getElementById('main').getBoundingClientRect().bottom)"
+    )
     assert content <= answer["height"] < content + 200

@@ -68,7 +68,11 @@ def test_plotly_draws_over_it_without_a_jump(open_page, width, height):
     assert len(static_marks) == len(plotly_marks) == len(published())
     assert chart_box == pytest.approx(static_box, abs=1)  # same place, same size
     for (sx, sy), (px, py) in zip(static_marks, plotly_marks):
-        assert sx == pytest.approx(px, abs=1.5) and sy == pytest.approx(py, abs=1.5), (width, (sx, sy), (px, py))
+        assert sx == pytest.approx(px, abs=1.5) and sy == pytest.approx(py, abs=1.5), (
+            width,
+            (sx, sy),
+            (px, py),
+        )
     assert page.evaluate("performance.getEntriesByName('timeline:chart-visible').length") == 1
     assert page.evaluate("performance.getEntriesByName('timeline:chart-ready').length") == 1
 
@@ -98,7 +102,9 @@ def test_the_range_buttons_zoom_and_the_bar_names_follow(open_page):
         "(() => { const gd = document.getElementById('timeline-chart');"
         " return gd.data.find((t) => t.meta === 'bar-labels'); })()"
     )
-    start = page.evaluate("document.getElementById('timeline-chart')._fullLayout.xaxis.range[0].slice(0, 10)")
+    start = page.evaluate(
+        "document.getElementById('timeline-chart')._fullLayout.xaxis.range[0].slice(0, 10)"
+    )
     assert all(x >= start for x in labels["x"])  # every name at the visible start of its bar
     names = page.locator("#timeline-chart .scatterlayer .trace text").all_text_contents()
     assert "Hollande" in [n.strip() for n in names] and "Putin" in [n.strip() for n in names]

@@ -34,10 +34,14 @@ def test_the_french_axis_range_buttons_and_lanes_are_french(open_page):
     assert not words & ENGLISH_ONLY, words
     buttons = page.locator(".range-buttons button[data-range]").all_text_contents()
     assert buttons == ["1 an", "5 ans", "Tout"]
-    assert page.locator(".range-buttons button[data-zoom=in]").get_attribute("aria-label") == "Zoomer"
+    assert (
+        page.locator(".range-buttons button[data-zoom=in]").get_attribute("aria-label") == "Zoomer"
+    )
     lanes = page.locator("#timeline-chart .yaxislayer-above .ytick text").all_text_contents()
     assert lanes[:3] == ["France", "Russie", "Différends"]
-    assert "Température des relations" in " ".join(page.locator("#timeline-chart .annotation").all_text_contents())
+    assert "Température des relations" in " ".join(
+        page.locator("#timeline-chart .annotation").all_text_contents()
+    )
     page.screenshot(path=ARTIFACTS / "dashboard-fr-desktop.png", full_page=True)
 
 
@@ -78,7 +82,9 @@ def test_the_embed_code_of_the_french_page_embeds_the_french_timeline(open_page,
     assert src == live_server.url + "/fr/embed/?dispute=syria"
     assert "chronologie des relations diplomatiques" in code
     page.get_by_role("button", name="Copier le code").click()
-    expect(page.locator(".embed-copied")).to_have_text(re.compile(r"^(Copié\.|Appuyez sur Ctrl\+C)"))
+    expect(page.locator(".embed-copied")).to_have_text(
+        re.compile(r"^(Copié\.|Appuyez sur Ctrl\+C)")
+    )
     page.get_by_role("button", name="Fermer").click()
 
     # The embedded page itself: French words, French axis.

@@ -35,12 +35,17 @@ def test_zooming_in_fetches_the_events_one_by_one(open_page, many):
     assert points(page, "events-binned") > 0
 
     with page.expect_response(re.compile(r"/chart/\?.*window_from=2010-03-01")) as answer:
-        page.evaluate("""() => Plotly.relayout("timeline-chart", {"xaxis.range": ["2010-03-01", "2010-04-01"]})""")
+        page.evaluate(
+            """() => Plotly.relayout("timeline-chart", {"xaxis.range": ["2010-03-01", "2010-04-01"]})"""
+        )
     assert answer.value.status == 200
     expect(page.locator("#timeline-chart[data-window='2010-03-01..2010-04-01']")).to_be_attached()
     assert points(page, "events", "events-cancelled") > 0  # drawn one by one now
     expect(page.locator(f"{MARKERS}:not([display='none'])").first).to_be_visible()
-    assert page.evaluate(RANGE) == ["2010-03-01", "2010-04-01"]  # the reader stays where they zoomed
+    assert page.evaluate(RANGE) == [
+        "2010-03-01",
+        "2010-04-01",
+    ]  # the reader stays where they zoomed
 
 
 def test_clicking_a_count_zooms_to_its_period(open_page, many):

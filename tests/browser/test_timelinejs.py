@@ -60,7 +60,8 @@ def serve(page, data):
             file = TIMELINEJS / path.lstrip("/")
             if file.is_file() and TIMELINEJS in file.resolve().parents:
                 return route.fulfill(
-                    status=200, content_type=CONTENT_TYPES.get(file.suffix, "application/octet-stream"),
+                    status=200,
+                    content_type=CONTENT_TYPES.get(file.suffix, "application/octet-stream"),
                     body=file.read_bytes(),
                 )
         refused.append(url)
@@ -79,7 +80,8 @@ def test_it_loads_the_exported_dataset_in_timelinejs(page, exported):
 
     page.goto(f"{ORIGIN}/")
     page.wait_for_function(
-        "n => document.querySelectorAll('#timeline-embed .tl-slide').length === n", arg=len(events) + 1
+        "n => document.querySelectorAll('#timeline-embed .tl-slide').length === n",
+        arg=len(events) + 1,
     )
 
     assert errors == []
@@ -109,7 +111,10 @@ def test_it_shows_an_event_with_its_date_in_precision_and_its_sources(page, expo
     slide.locator(".tl-headline").wait_for()
     # Titles travel escaped (TimelineJS renders HTML) and show as typed.
     assert slide.locator(".tl-headline").inner_text() == unescape(first["text"]["headline"])
-    assert slide.locator(".tl-headline").inner_text() == Event.objects.get(slug=first["unique_id"]).title
+    assert (
+        slide.locator(".tl-headline").inner_text()
+        == Event.objects.get(slug=first["unique_id"]).title
+    )
     assert slide.locator(".tl-headline-date").inner_text() == unescape(first["display_date"])
     assert slide.locator("a[href^='http']").count() >= 1  # the sources, as links
     assert errors == []
@@ -119,7 +124,9 @@ def test_it_shows_an_event_with_its_date_in_precision_and_its_sources(page, expo
 def test_it_runs_no_script_from_titles_or_summaries(page, db):
     payload = '<img src=x onerror="window.pwned = 1"><script>window.pwned = 2</script>'
     hostile = Event.objects.create(
-        title=f"Hostile {payload}"[:200], kind="statement", start=date(2017, 5, 29),
+        title=f"Hostile {payload}"[:200],
+        kind="statement",
+        start=date(2017, 5, 29),
         summary=f'<p onmouseover="window.pwned = 3">Summary</p>{payload}<a href="javascript:window.pwned=4">x</a>',
     )
     hostile.sources.create(url="https://example.org/report", publisher="AFP")
@@ -133,10 +140,14 @@ def test_it_runs_no_script_from_titles_or_summaries(page, db):
     slide = page.locator(f"[id='{hostile.slug}']")
     slide.locator(".tl-headline").wait_for()
 
-    assert slide.locator(".tl-headline").inner_text().startswith("Hostile <img src=x")  # shown as text
+    assert (
+        slide.locator(".tl-headline").inner_text().startswith("Hostile <img src=x")
+    )  # shown as text
     assert page.evaluate("window.pwned") is None
     assert slide.locator("img, script, [onmouseover]").count() == 0
-    hrefs = slide.locator(".tl-text-content a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    hrefs = slide.locator(".tl-text-content a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
     assert "https://example.org/report" in hrefs  # the source; the javascript: link lost its href
     assert all(href is None or href.startswith("https://") for href in hrefs)
     assert errors == [] and refused == []

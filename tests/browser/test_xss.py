@@ -15,7 +15,6 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.conftest import CSP_LISTENER
-
 from tests.xss_corpus import (
     HOSTILE_VALID_URL,
     PAYLOADS,
@@ -128,7 +127,9 @@ HOVER = """
 }
 """
 
-HOVER_TEXT = "() => (document.querySelector('#timeline-chart .hoverlayer') || {textContent: ''}).textContent"
+HOVER_TEXT = (
+    "() => (document.querySelector('#timeline-chart .hoverlayer') || {textContent: ''}).textContent"
+)
 HOVER_SHOWS = """
 (want) => {
   const layer = document.querySelector('#timeline-chart .hoverlayer');
@@ -158,7 +159,10 @@ def hover(page, meta, key, expected):
     page.mouse.move(0, 0)
     assert page.evaluate(HOVER, [meta, key]), (meta, key)
     page.wait_for_function(HOVER_SHOWS, arg=squeeze(expected), timeout=3000)
-    assert page.locator("#timeline-chart .hoverlayer a, #timeline-chart .hoverlayer image").count() == 0
+    assert (
+        page.locator("#timeline-chart .hoverlayer a, #timeline-chart .hoverlayer image").count()
+        == 0
+    )
     return page.evaluate(HOVER_TEXT)
 
 
@@ -206,12 +210,16 @@ def check_chart(page, dialogs, events, imported):
     assert_clean(page, dialogs)
 
 
-def test_the_dashboard_its_panel_and_the_embed_page_show_the_corpus_as_text(open_page, corpus, watched):
+def test_the_dashboard_its_panel_and_the_embed_page_show_the_corpus_as_text(
+    open_page, corpus, watched
+):
     events, imported = corpus
     page = open_page("/")
     assert_clean(page, watched)
     names = pair_names()
-    expect(page.locator("h1")).to_have_text(f"{names['FR']} – {names['RU']}: relations, event by event")
+    expect(page.locator("h1")).to_have_text(
+        f"{names['FR']} – {names['RU']}: relations, event by event"
+    )
     assert page.title().startswith(f"{names['FR']} – {names['RU']}")
 
     # The list, 50 events a page: every title as the link's text.
@@ -293,18 +301,22 @@ def test_every_event_page_shows_the_corpus_as_text(open_page, corpus, watched):
         assert page.locator("dl.facts").inner_text().count(text) == 5
         source = page.locator("ol.sources li > a").first
         expect(source).to_have_text(payload)
-        assert source.get_attribute("href") == (HOSTILE_VALID_URL if i % 2 else f"https://example.org/report/{i}")
+        assert source.get_attribute("href") == (
+            HOSTILE_VALID_URL if i % 2 else f"https://example.org/report/{i}"
+        )
         assert page.locator("a.archived").get_attribute("href") == HOSTILE_VALID_URL
         expect(page.locator(".source-meta")).to_have_text(text)
         expect(page.locator(".source-quote")).to_have_text(payload)
         assert_clean(page, watched)
-    for i, event in enumerate(imported[::8]):
+    for event in imported[::8]:
         page = open_page(event.get_absolute_url(), chart=False)
         expect(page.locator("h1")).to_have_text(event.title)
         assert_clean(page, watched)
 
 
-def test_the_admin_shows_the_corpus_as_text_and_saves_it_from_the_form(page, live_server, corpus, watched):
+def test_the_admin_shows_the_corpus_as_text_and_saves_it_from_the_form(
+    page, live_server, corpus, watched
+):
     events, _imported = corpus
     user = get_user_model().objects.create_superuser("sam", password="a-long-test-password")
     errors = []
@@ -323,7 +335,16 @@ def test_the_admin_shows_the_corpus_as_text_and_saves_it_from_the_form(page, liv
     visit(reverse("admin:timeline_event_changelist") + "?start__year=2018")
     rows = page.locator("#result_list th.field-title a").all_inner_texts()
     assert {labelled(i, p) for i, p in enumerate(PAYLOADS)} <= set(rows)
-    for name in ("country", "place", "person", "organization", "tag", "dispute", "source", "officeterm"):
+    for name in (
+        "country",
+        "place",
+        "person",
+        "organization",
+        "tag",
+        "dispute",
+        "source",
+        "officeterm",
+    ):
         visit(reverse(f"admin:timeline_{name}_changelist") + "?all=")
         expect(page.locator("#result_list")).to_contain_text(labelled(9, PAYLOADS[9]))
 
@@ -335,7 +356,9 @@ def test_the_admin_shows_the_corpus_as_text_and_saves_it_from_the_form(page, liv
     expect(page.locator("#id_title")).to_have_value(text)
     expect(page.locator("#id_summary")).to_have_value(PAYLOADS[5])
     expect(page.locator("#id_sources-0-title")).to_have_value(PAYLOADS[5])
-    expect(page.locator("#id_sources-0-url")).to_have_value(HOSTILE_VALID_URL)  # the value, whole, not broken out
+    expect(page.locator("#id_sources-0-url")).to_have_value(
+        HOSTILE_VALID_URL
+    )  # the value, whole, not broken out
     expect(page.locator(".field-place .select2-selection__rendered")).to_contain_text(text)
     expect(page.locator(".field-tags .select2-selection__rendered")).to_contain_text(text)
     expect(page.locator(".field-disputes .select2-selection__rendered")).to_contain_text(text)
@@ -388,11 +411,27 @@ def test_the_admin_shows_the_corpus_as_text_and_saves_it_from_the_form(page, liv
 def test_the_injection_probe_sees_what_a_payload_would_inject(page):
     """The probe the tests above rely on is not blind: on a page without any defence, each
     payload that injects markup is seen."""
-    injecting = [p for p in PAYLOADS if "<" in p and "＜" not in p and "\u200b" not in p and not p.startswith("&lt;")]
+    injecting = [
+        p
+        for p in PAYLOADS
+        if "<" in p and "＜" not in p and "\u200b" not in p and not p.startswith("&lt;")
+    ]
     page.set_content("<main id='main'>" + "".join(f"<div>{p}</div>" for p in injecting) + "</main>")
     problems = page.evaluate(INJECTED, None)
-    for kind in ("img[onerror]", "svg[onload]", "inline script", "iframe[srcdoc]", "object", "base[href]",
-                 "meta refresh", "input[autofocus]", "details without a summary", "b[onmouseover]"):
+    for kind in (
+        "img[onerror]",
+        "svg[onload]",
+        "inline script",
+        "iframe[srcdoc]",
+        "object",
+        "base[href]",
+        "meta refresh",
+        "input[autofocus]",
+        "details without a summary",
+        "b[onmouseover]",
+    ):
         assert any(problem.startswith(kind) for problem in problems), (kind, problems)
-    assert any(problem.startswith("a[href=") and "javascript" in problem.lower() for problem in problems)
+    assert any(
+        problem.startswith("a[href=") and "javascript" in problem.lower() for problem in problems
+    )
     assert any("expression(" in problem for problem in problems)

@@ -50,8 +50,10 @@ class Version:
         history = history_model(model)
         parts = []
         if history is not None:
-            latest = history.objects.filter(id=pk).order_by("-history_id").values_list(
-                "history_id", flat=True
+            latest = (
+                history.objects.filter(id=pk)
+                .order_by("-history_id")
+                .values_list("history_id", flat=True)
             )
             parts.append(f"{model._meta.model_name}:{latest.first() or 0}")
         if any(f.name == "updated_at" for f in model._meta.concrete_fields):
@@ -99,7 +101,7 @@ def conflict_message(instance, inlines):
         at = f"{at} {timezone.get_current_timezone_name()}"
     else:
         at = _("a moment ago")
-    by = (who.get_username() if who is not None else _("user unknown"))
+    by = who.get_username() if who is not None else _("user unknown")
     return _(
         "Someone else saved this %(name)s at %(at)s (%(by)s) after you opened it. "
         "Your changes were not saved: open the %(name)s again to see theirs, then make "

@@ -20,7 +20,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -242,7 +243,10 @@ class EventAdmin(ImportExportMixin, ConcurrencyAdminMixin, SimpleHistoryAdmin):
             {
                 # Each text beside its French version (shown on the French pages).
                 "fields": [
-                    ("title", "title_fr"), "kind", "cancelled", ("summary", "summary_fr"),
+                    ("title", "title_fr"),
+                    "kind",
+                    "cancelled",
+                    ("summary", "summary_fr"),
                     ("quote", "quote_fr"),
                 ],
             },
@@ -299,7 +303,9 @@ class EventAdmin(ImportExportMixin, ConcurrencyAdminMixin, SimpleHistoryAdmin):
     def kind_label(self, obj):
         if obj.cancelled:
             return format_html(
-                '{}<br><span class="event-cancelled">{}</span>', obj.get_kind_display(), _("cancelled")
+                '{}<br><span class="event-cancelled">{}</span>',
+                obj.get_kind_display(),
+                _("cancelled"),
             )
         return obj.get_kind_display()
 
@@ -307,7 +313,9 @@ class EventAdmin(ImportExportMixin, ConcurrencyAdminMixin, SimpleHistoryAdmin):
     def status(self, obj):
         """The state, and a warning flag when the event has no source yet."""
         state = format_html(
-            '<span class="event-state event-state--{}">{}</span>', obj.state, obj.get_state_display()
+            '<span class="event-state event-state--{}">{}</span>',
+            obj.state,
+            obj.get_state_display(),
         )
         if obj.source_count:
             return state
@@ -333,7 +341,8 @@ class EventAdmin(ImportExportMixin, ConcurrencyAdminMixin, SimpleHistoryAdmin):
                 _(
                     "No pair's timeline shows “%(title)s”: give it two countries, a country "
                     "it involves and one it is about, or a dispute between two countries."
-                ) % {"title": event.title},
+                )
+                % {"title": event.title},
                 messages.WARNING,
             )
 
@@ -346,7 +355,10 @@ class EventAdmin(ImportExportMixin, ConcurrencyAdminMixin, SimpleHistoryAdmin):
         extra_context = {
             **(extra_context or {}),
             "version_inlines": [
-                (model._meta.verbose_name_plural.capitalize(), [str(model(**values)) for values in versions.values()])
+                (
+                    model._meta.verbose_name_plural.capitalize(),
+                    [str(model(**values)) for values in versions.values()],
+                )
                 for model, versions in rows.items()
             ],
         }
@@ -371,7 +383,9 @@ class EventAdmin(ImportExportMixin, ConcurrencyAdminMixin, SimpleHistoryAdmin):
             return super().response_change(request, obj)
         self.message_user(
             request,
-            _("“%(title)s” was reverted to its version of %(date)s, with its sources and participants.")
+            _(
+                "“%(title)s” was reverted to its version of %(date)s, with its sources and participants."
+            )
             % {"title": obj.title, "date": date_format(record.history_date, "DATETIME_FORMAT")},
             messages.SUCCESS,
         )
@@ -419,15 +433,15 @@ class EventAdmin(ImportExportMixin, ConcurrencyAdminMixin, SimpleHistoryAdmin):
         if not ready and not skipped:
             self.message_user(request, _("The selected events were published already."))
 
-    @admin.action(permissions=["publish"], description=_("Unpublish the selected events (back to draft)"))
+    @admin.action(
+        permissions=["publish"], description=_("Unpublish the selected events (back to draft)")
+    )
     def unpublish(self, request, queryset):
         events = list(queryset.filter(state=Event.State.PUBLISHED))
         self._set_state(request, events, Event.State.DRAFT)
         self.message_user(
             request,
-            ngettext(
-                "%d event is a draft again.", "%d events are drafts again.", len(events)
-            )
+            ngettext("%d event is a draft again.", "%d events are drafts again.", len(events))
             % len(events),
             messages.SUCCESS,
         )
@@ -447,17 +461,17 @@ class EventAdmin(ImportExportMixin, ConcurrencyAdminMixin, SimpleHistoryAdmin):
             path(
                 "deleted/",
                 self.admin_site.admin_view(self.deleted_view),
-                name="%s_%s_deleted" % info,
+                name="{}_{}_deleted".format(*info),
             ),
             path(
                 "deleted/<int:history_id>/restore/",
                 self.admin_site.admin_view(self.restore_view),
-                name="%s_%s_restore" % info,
+                name="{}_{}_restore".format(*info),
             ),
             path(
                 "import-timelinejs/",
                 self.admin_site.admin_view(self.timelinejs_import_view),
-                name="%s_%s_import_timelinejs" % info,
+                name="{}_{}_import_timelinejs".format(*info),
             ),
         ] + super().get_urls()
 

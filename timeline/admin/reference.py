@@ -142,7 +142,14 @@ class DisputeAdmin(EventCountMixin, ImportExportCuratedAdmin):
     autocomplete_fields = ["parties"]
     prepopulated_fields = {"slug": ["name"]}
     # Each text beside its French version (shown on the French pages).
-    fields = [("name", "name_fr"), "slug", "status", ("start", "end"), "parties", ("summary", "summary_fr")]
+    fields = [
+        ("name", "name_fr"),
+        "slug",
+        "status",
+        ("start", "end"),
+        "parties",
+        ("summary", "summary_fr"),
+    ]
 
     @admin.display(description=_("span"), ordering="start")
     def span(self, obj):
@@ -194,9 +201,7 @@ class SourceAdmin(CuratedAdmin):
         source = self.get_object(request, object_id)
         if source is not None and self._is_last_source_of_published_event(source):
             self.message_user(request, self._refuse_message(source), messages.ERROR)
-            return HttpResponseRedirect(
-                reverse("admin:timeline_source_change", args=[source.pk])
-            )
+            return HttpResponseRedirect(reverse("admin:timeline_source_change", args=[source.pk]))
         return super().delete_view(request, object_id, extra_context)
 
     def delete_queryset(self, request, queryset):

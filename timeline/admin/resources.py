@@ -14,7 +14,6 @@ from import_export.formats.base_formats import CSV, JSON
 
 from ..models import Country, Dispute, Event, Organization, Person, Place, Tag
 
-
 # The formats curators are offered (the first is the default in the tests and the docs).
 FORMATS = [CSV, JSON]
 
@@ -84,7 +83,17 @@ class DisputeResource(CuratedResource):
     class Meta(CuratedResource.Meta):
         model = Dispute
         import_id_fields = ["slug"]
-        fields = ["slug", "name", "name_fr", "summary", "summary_fr", "parties", "start", "end", "status"]
+        fields = [
+            "slug",
+            "name",
+            "name_fr",
+            "summary",
+            "summary_fr",
+            "parties",
+            "start",
+            "end",
+            "status",
+        ]
 
 
 class EventResource(CuratedResource):
@@ -111,6 +120,7 @@ class EventResource(CuratedResource):
         column_name="tags",
         widget=widgets.ManyToManyWidget(Tag, separator=";", field="slug"),
     )
+
     class Meta(CuratedResource.Meta):
         model = Event
         import_id_fields = ["slug"]

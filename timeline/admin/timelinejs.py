@@ -18,6 +18,7 @@ Staff only (the admin's own login check), `timeline.add_event` to import,
 `timeline.publish_event` to publish; a publish request from anyone else is ignored and said so.
 """
 
+import contextlib
 import logging
 import os
 import re
@@ -33,7 +34,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext as _, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from ..interchange.timelinejs_import import ImportFailed, prepare_import, write_import
 from ..models import Country, Event
@@ -93,7 +95,10 @@ class TimelineJSImportForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError(
                 _("The file is %(size)s MB: at most %(limit)d MB can be imported at once.")
-                % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": MAX_UPLOAD_BYTES // 1024 // 1024},
+                % {
+                    "size": f"{upload.size / 1024 / 1024:.1f}",
+                    "limit": MAX_UPLOAD_BYTES // 1024 // 1024,
+                },
                 code="too_large",
             )
         content = b"".join(upload.chunks())
@@ -123,7 +128,9 @@ class TimelineJSImportForm(forms.Form):
         match = PAIR.fullmatch(value)
         if not match or match.group(1) == match.group(2):
             raise ValidationError(
-                _("Give two different ISO 3166-1 alpha-2 country codes joined by a dash, e.g. FR-RU."),
+                _(
+                    "Give two different ISO 3166-1 alpha-2 country codes joined by a dash, e.g. FR-RU."
+                ),
                 code="invalid_pair",
             )
         codes = match.groups()
@@ -207,10 +214,8 @@ def recall(request, token):
 def forget(request, token, pending):
     pending.pop(token, None)
     if TOKEN.fullmatch(token):
-        try:
+        with contextlib.suppress(OSError):
             (store_dir() / token).unlink()
-        except OSError:
-            pass
 
 
 def discard(request, token):
@@ -230,9 +235,7 @@ def prepare(content, *, pair, publish):
         return None, failure.errors
     except Exception:  # a hostile or broken file must give a message, never a server error
         logger.exception("TimelineJS import: the file could not be read")
-        return None, [
-            _("The file cannot be read as a TimelineJS sheet (CSV) or TimelineJS JSON.")
-        ]
+        return None, [_("The file cannot be read as a TimelineJS sheet (CSV) or TimelineJS JSON.")]
 
 
 def row_errors(plan):
@@ -261,7 +264,9 @@ def preview_rows(plan):
     rows = []
     for planned in plan.events[:PREVIEW_ROWS]:
         event = planned.event
-        changes = [] if planned.action != "update" else [field_label(f) for f in planned.changed_fields]
+        changes = (
+            [] if planned.action != "update" else [field_label(f) for f in planned.changed_fields]
+        )
         if planned.action == "update":
             changes += [_("tag “%s”") % name for name in planned.new_tag_names]
             if planned.new_country_ids:
@@ -305,7 +310,12 @@ def timelinejs_import_view(model_admin, request):
         return render(request, {**context, "form": form})
 
     form = TimelineJSImportForm(request.POST, request.FILES, can_publish=can_publish)
-    refused_publish = not can_publish and request.POST.get("publish") not in (None, "", "false", "0")
+    refused_publish = not can_publish and request.POST.get("publish") not in (
+        None,
+        "",
+        "false",
+        "0",
+    )
     if refused_publish:
         messages.warning(
             request,
@@ -333,7 +343,9 @@ def timelinejs_import_view(model_admin, request):
         filename=filename,
         pair=pair,
         token=token,
-        form=TimelineJSImportForm(can_publish=can_publish, initial={"pair": pair, "publish": publish}),
+        form=TimelineJSImportForm(
+            can_publish=can_publish, initial={"pair": pair, "publish": publish}
+        ),
     )
 
 
@@ -389,7 +401,9 @@ def confirm(model_admin, request, context, can_publish):
 def render_preview(request, context, plan, *, filename, pair, token, form):
     warnings = list(plan.warnings)
     if not pair:
-        warnings.insert(0, _("No country pair: the events get no countries, so no pair's timeline shows them."))
+        warnings.insert(
+            0, _("No country pair: the events get no countries, so no pair's timeline shows them.")
+        )
     blocked = bool(plan.errors)  # nothing will be written: say "would"
     counts = [
         ("create", _("would be created") if blocked else _("to create"), plan.created),

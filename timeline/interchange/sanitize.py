@@ -12,9 +12,7 @@ import html
 import nh3
 from django.utils.html import escape, linebreaks
 
-ALLOWED_TAGS = frozenset(
-    {"a", "b", "i", "em", "strong", "p", "br", "ul", "ol", "li", "blockquote"}
-)
+ALLOWED_TAGS = frozenset({"a", "b", "i", "em", "strong", "p", "br", "ul", "ol", "li", "blockquote"})
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "noopener noreferrer nofollow"

@@ -50,7 +50,9 @@ def date_parts(value, precision=Precision.DAY):
 def source_link(source):
     label = ": ".join(part for part in (source.publisher, source.title) if part) or source.url
     if source.url.startswith(("http://", "https://")):
-        return format_html('<a href="{}" rel="noopener noreferrer nofollow">{}</a>', source.url, label)
+        return format_html(
+            '<a href="{}" rel="noopener noreferrer nofollow">{}</a>', source.url, label
+        )
     return escape(label)
 
 
@@ -58,7 +60,9 @@ def links_paragraph(sources, url):
     parts = []
     if sources:
         parts.append(
-            format_html("Sources: {}", format_html_join("; ", "{}", ((source_link(s),) for s in sources)))
+            format_html(
+                "Sources: {}", format_html_join("; ", "{}", ((source_link(s),) for s in sources))
+            )
         )
     if url:
         parts.append(format_html('<a href="{}">Details</a>', url))

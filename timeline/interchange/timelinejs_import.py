@@ -222,7 +222,9 @@ def read_csv(text, plan):
         normalised = " ".join(name.split()).lower()
         column = CSV_COLUMNS.get(normalised)
         if column is None and normalised:
-            plan.warnings.append(f"column {position} {name.strip()!r} is not a TimelineJS column: ignored")
+            plan.warnings.append(
+                f"column {position} {name.strip()!r} is not a TimelineJS column: ignored"
+            )
         columns.append(column)
     present = set(columns)
     missing = []
@@ -232,7 +234,9 @@ def read_csv(text, plan):
         missing.append("Year (or Start Date)")
     if missing:
         raise ImportFailed(
-            [f"This is not a TimelineJS sheet: no {' or '.join(missing)} column in the header (row 1)."]
+            [
+                f"This is not a TimelineJS sheet: no {' or '.join(missing)} column in the header (row 1)."
+            ]
         )
     entries = []
     try:
@@ -440,7 +444,11 @@ def parse_entry(entry, kinds, plan):
         reasons.append(str(error))
     try:
         if cells.get("end_year") or not cells.get("end_date"):
-            parts = (cells.get("end_year", ""), cells.get("end_month", ""), cells.get("end_day", ""))
+            parts = (
+                cells.get("end_year", ""),
+                cells.get("end_month", ""),
+                cells.get("end_day", ""),
+            )
         else:
             parts = split_date_cell(cells["end_date"])
         end, end_precision = parse_date(*parts, "end")
@@ -449,11 +457,15 @@ def parse_entry(entry, kinds, plan):
 
     # The kind: our export's extension, else Group, else Type; a Group that is no kind is a tag.
     group = plain_text(cells.get("group", ""))
-    named = [kinds.get(" ".join(c.split()).lower()) for c in (cells.get("kind", ""), group, row_type)]
+    named = [
+        kinds.get(" ".join(c.split()).lower()) for c in (cells.get("kind", ""), group, row_type)
+    ]
     kind = next((k for k in named if k), None)
     tags = [group] if group and not kinds.get(" ".join(group.split()).lower()) else []
     if row_type and not kinds.get(" ".join(row_type.split())):
-        plan.warnings.append(f"{where}: Type {cells['type']!r} is not title, era or a kind: ignored")
+        plan.warnings.append(
+            f"{where}: Type {cells['type']!r} is not title, era or a kind: ignored"
+        )
     for tag in split_tags(cells.get("tags", "")):
         tag = plain_text(tag)
         if tag and tag.lower() not in {t.lower() for t in tags}:
@@ -466,19 +478,37 @@ def parse_entry(entry, kinds, plan):
             sources.append(
                 {
                     "url": media,
-                    "publisher": fit(plain_text(cells.get("credit", "")), SOURCE_PUBLISHER_MAX, "Media Credit", where, plan.warnings),
-                    "title": fit(plain_text(cells.get("caption", "")), SOURCE_TITLE_MAX, "Media Caption", where, plan.warnings),
+                    "publisher": fit(
+                        plain_text(cells.get("credit", "")),
+                        SOURCE_PUBLISHER_MAX,
+                        "Media Credit",
+                        where,
+                        plan.warnings,
+                    ),
+                    "title": fit(
+                        plain_text(cells.get("caption", "")),
+                        SOURCE_TITLE_MAX,
+                        "Media Caption",
+                        where,
+                        plan.warnings,
+                    ),
                 }
             )
         else:
-            plan.warnings.append(f"{where}: Media is not a link (an embed code?): no source made from it")
+            plan.warnings.append(
+                f"{where}: Media is not a link (an embed code?): no source made from it"
+            )
     for source in entry.sources:
         wanted = {
             "url": str(source.get("url") or "").strip(),
             "publisher": plain_text(str(source.get("publisher") or "")),
             "title": plain_text(str(source.get("title") or "")),
         }
-        if not any((s["url"], s["title"]) == (wanted["url"], wanted["title"]) or (wanted["url"] and s["url"] == wanted["url"]) for s in sources):
+        if not any(
+            (s["url"], s["title"]) == (wanted["url"], wanted["title"])
+            or (wanted["url"] and s["url"] == wanted["url"])
+            for s in sources
+        ):
             sources.append(wanted)
     if plan.publish and not sources:
         reasons.append("cannot publish without a source (Media)")
@@ -528,7 +558,11 @@ def parse_pair(pair):
     found = {c.code: c for c in Country.objects.filter(code__in=codes)}
     unknown = [code for code in codes if code not in found]
     if unknown:
-        raise ImportFailed([f"--pair {pair!r}: unknown country code {', '.join(unknown)} (add it in the admin first)."])
+        raise ImportFailed(
+            [
+                f"--pair {pair!r}: unknown country code {', '.join(unknown)} (add it in the admin first)."
+            ]
+        )
     return [found[code] for code in codes]
 
 
@@ -608,7 +642,9 @@ def plan_events(plan, parsed, progress):
             "end": p.end,
             "date_precision": p.precision,
             "summary": p.summary,
-            "cancelled": p.cancelled if p.cancelled is not None else (not created and event.cancelled),
+            "cancelled": p.cancelled
+            if p.cancelled is not None
+            else (not created and event.cancelled),
         }
         changed = [name for name in fields if created or getattr(event, name) != values[name]]
         for name in changed:
@@ -653,9 +689,13 @@ def plan_events(plan, parsed, progress):
             if not source_changed:
                 continue
             try:
-                source.full_clean(exclude=["event"], validate_unique=False, validate_constraints=False)
+                source.full_clean(
+                    exclude=["event"], validate_unique=False, validate_constraints=False
+                )
             except ValidationError as error:
-                reasons.append(f"source {wanted['url'] or wanted['title']!r}: {validation_messages(error)}")
+                reasons.append(
+                    f"source {wanted['url'] or wanted['title']!r}: {validation_messages(error)}"
+                )
                 continue
             (new_sources if match is None else changed_sources).append(source)
 
@@ -665,7 +705,9 @@ def plan_events(plan, parsed, progress):
             if tag is None or tag.pk not in tags_of.get(event.pk, ()):
                 new_tag_names.append(name)
             if tag is None and len(name) > Tag._meta.get_field("name").max_length:
-                reasons.append(f"tag {name[:30]!r}…: longer than {Tag._meta.get_field('name').max_length} characters")
+                reasons.append(
+                    f"tag {name[:30]!r}…: longer than {Tag._meta.get_field('name').max_length} characters"
+                )
 
         if reasons:
             plan.errors.append(f"{p.where}: {'; '.join(reasons)}")
@@ -752,13 +794,17 @@ def write_import(plan, *, user=None, reason="Imported from TimelineJS", progress
         for batch in chunks(new):
             Event.objects.bulk_create(batch)
         updated = [p.event for p in touched if p.action == "update"]
-        update_fields = sorted({f for p in touched if p.action == "update" for f in p.changed_fields})
+        update_fields = sorted(
+            {f for p in touched if p.action == "update" for f in p.changed_fields}
+        )
         for event in updated:
             event.updated_at = now
         for batch in chunks(updated):
             Event.objects.bulk_update(batch, [*update_fields, "updated_at"])
         if progress and len(touched) >= PROGRESS_EVERY:
-            progress(f"{len(new)} events created, {len(updated)} updated; adding tags, countries, sources")
+            progress(
+                f"{len(new)} events created, {len(updated)} updated; adding tags, countries, sources"
+            )
 
         insert_rows(
             Event.countries.through,
@@ -781,7 +827,11 @@ def write_import(plan, *, user=None, reason="Imported from TimelineJS", progress
                 source.event = p.event
                 new_sources.append(source)
         bulk_create_with_history(
-            new_sources, Source, batch_size=BATCH_SIZE, default_user=user, default_change_reason=reason
+            new_sources,
+            Source,
+            batch_size=BATCH_SIZE,
+            default_user=user,
+            default_change_reason=reason,
         )
         changed_sources = [s for p in touched for s in p.changed_sources]
         if changed_sources:
@@ -817,7 +867,11 @@ def record_history(created, updated, *, user, reason):
             created, batch_size=BATCH_SIZE, default_user=user, default_change_reason=reason
         ),
         *history.bulk_history_create(
-            updated, batch_size=BATCH_SIZE, update=True, default_user=user, default_change_reason=reason
+            updated,
+            batch_size=BATCH_SIZE,
+            update=True,
+            default_user=user,
+            default_change_reason=reason,
         ),
     ]
     historical = history.model

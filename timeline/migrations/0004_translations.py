@@ -4,124 +4,229 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('timeline', '0003_data_version'),
+        ("timeline", "0003_data_version"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='country',
-            options={'ordering': ['name'], 'verbose_name': 'country', 'verbose_name_plural': 'countries'},
+            name="country",
+            options={
+                "ordering": ["name"],
+                "verbose_name": "country",
+                "verbose_name_plural": "countries",
+            },
         ),
         migrations.AlterModelOptions(
-            name='dispute',
-            options={'ordering': ['start', 'name'], 'verbose_name': 'dispute', 'verbose_name_plural': 'disputes'},
+            name="dispute",
+            options={
+                "ordering": ["start", "name"],
+                "verbose_name": "dispute",
+                "verbose_name_plural": "disputes",
+            },
         ),
         migrations.AlterModelOptions(
-            name='event',
-            options={'ordering': ['start', 'pk'], 'permissions': [('publish_event', 'Can publish and unpublish events')], 'verbose_name': 'event', 'verbose_name_plural': 'events'},
+            name="event",
+            options={
+                "ordering": ["start", "pk"],
+                "permissions": [("publish_event", "Can publish and unpublish events")],
+                "verbose_name": "event",
+                "verbose_name_plural": "events",
+            },
         ),
         migrations.AlterModelOptions(
-            name='historicalorganization',
-            options={'get_latest_by': ('history_date', 'history_id'), 'ordering': ('-history_date', '-history_id'), 'verbose_name': 'historical organisation', 'verbose_name_plural': 'historical organisations'},
+            name="historicalorganization",
+            options={
+                "get_latest_by": ("history_date", "history_id"),
+                "ordering": ("-history_date", "-history_id"),
+                "verbose_name": "historical organisation",
+                "verbose_name_plural": "historical organisations",
+            },
         ),
         migrations.AlterModelOptions(
-            name='officeterm',
-            options={'ordering': ['country__name', 'start'], 'verbose_name': 'office term', 'verbose_name_plural': 'office terms'},
+            name="officeterm",
+            options={
+                "ordering": ["country__name", "start"],
+                "verbose_name": "office term",
+                "verbose_name_plural": "office terms",
+            },
         ),
         migrations.AlterModelOptions(
-            name='organization',
-            options={'ordering': ['name'], 'verbose_name': 'organisation', 'verbose_name_plural': 'organisations'},
+            name="organization",
+            options={
+                "ordering": ["name"],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+            },
         ),
         migrations.AlterModelOptions(
-            name='participation',
-            options={'ordering': ['pk'], 'verbose_name': 'participation', 'verbose_name_plural': 'participations'},
+            name="participation",
+            options={
+                "ordering": ["pk"],
+                "verbose_name": "participation",
+                "verbose_name_plural": "participations",
+            },
         ),
         migrations.AlterModelOptions(
-            name='person',
-            options={'ordering': ['name'], 'verbose_name': 'person', 'verbose_name_plural': 'people'},
+            name="person",
+            options={
+                "ordering": ["name"],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+            },
         ),
         migrations.AlterModelOptions(
-            name='place',
-            options={'ordering': ['name'], 'verbose_name': 'place', 'verbose_name_plural': 'places'},
+            name="place",
+            options={
+                "ordering": ["name"],
+                "verbose_name": "place",
+                "verbose_name_plural": "places",
+            },
         ),
         migrations.AlterModelOptions(
-            name='source',
-            options={'ordering': ['pk'], 'verbose_name': 'source', 'verbose_name_plural': 'sources'},
+            name="source",
+            options={
+                "ordering": ["pk"],
+                "verbose_name": "source",
+                "verbose_name_plural": "sources",
+            },
         ),
         migrations.AlterModelOptions(
-            name='tag',
-            options={'ordering': ['name'], 'verbose_name': 'tag', 'verbose_name_plural': 'tags'},
+            name="tag",
+            options={"ordering": ["name"], "verbose_name": "tag", "verbose_name_plural": "tags"},
         ),
         migrations.AddField(
-            model_name='country',
-            name='name_fr',
-            field=models.CharField(blank=True, help_text='Shown on the French pages; left empty, they show the original.', max_length=100, verbose_name='name in French'),
+            model_name="country",
+            name="name_fr",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown on the French pages; left empty, they show the original.",
+                max_length=100,
+                verbose_name="name in French",
+            ),
         ),
         migrations.AddField(
-            model_name='dispute',
-            name='name_fr',
-            field=models.CharField(blank=True, help_text='Shown on the French pages; left empty, they show the original.', max_length=200, verbose_name='name in French'),
+            model_name="dispute",
+            name="name_fr",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown on the French pages; left empty, they show the original.",
+                max_length=200,
+                verbose_name="name in French",
+            ),
         ),
         migrations.AddField(
-            model_name='dispute',
-            name='summary_fr',
-            field=models.TextField(blank=True, help_text='Shown on the French pages; left empty, they show the original.', verbose_name='summary in French'),
+            model_name="dispute",
+            name="summary_fr",
+            field=models.TextField(
+                blank=True,
+                help_text="Shown on the French pages; left empty, they show the original.",
+                verbose_name="summary in French",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='quote_fr',
-            field=models.TextField(blank=True, help_text='The quote translated into French; left empty, French pages show the original words.', verbose_name='quote in French'),
+            model_name="event",
+            name="quote_fr",
+            field=models.TextField(
+                blank=True,
+                help_text="The quote translated into French; left empty, French pages show the original words.",
+                verbose_name="quote in French",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='summary_fr',
-            field=models.TextField(blank=True, help_text='Shown on the French pages; left empty, they show the original.', verbose_name='summary in French'),
+            model_name="event",
+            name="summary_fr",
+            field=models.TextField(
+                blank=True,
+                help_text="Shown on the French pages; left empty, they show the original.",
+                verbose_name="summary in French",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='title_fr',
-            field=models.CharField(blank=True, help_text='Shown on the French pages; left empty, they show the original.', max_length=200, verbose_name='title in French'),
+            model_name="event",
+            name="title_fr",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown on the French pages; left empty, they show the original.",
+                max_length=200,
+                verbose_name="title in French",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcountry',
-            name='name_fr',
-            field=models.CharField(blank=True, help_text='Shown on the French pages; left empty, they show the original.', max_length=100, verbose_name='name in French'),
+            model_name="historicalcountry",
+            name="name_fr",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown on the French pages; left empty, they show the original.",
+                max_length=100,
+                verbose_name="name in French",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldispute',
-            name='name_fr',
-            field=models.CharField(blank=True, help_text='Shown on the French pages; left empty, they show the original.', max_length=200, verbose_name='name in French'),
+            model_name="historicaldispute",
+            name="name_fr",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown on the French pages; left empty, they show the original.",
+                max_length=200,
+                verbose_name="name in French",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldispute',
-            name='summary_fr',
-            field=models.TextField(blank=True, help_text='Shown on the French pages; left empty, they show the original.', verbose_name='summary in French'),
+            model_name="historicaldispute",
+            name="summary_fr",
+            field=models.TextField(
+                blank=True,
+                help_text="Shown on the French pages; left empty, they show the original.",
+                verbose_name="summary in French",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalevent',
-            name='quote_fr',
-            field=models.TextField(blank=True, help_text='The quote translated into French; left empty, French pages show the original words.', verbose_name='quote in French'),
+            model_name="historicalevent",
+            name="quote_fr",
+            field=models.TextField(
+                blank=True,
+                help_text="The quote translated into French; left empty, French pages show the original words.",
+                verbose_name="quote in French",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalevent',
-            name='summary_fr',
-            field=models.TextField(blank=True, help_text='Shown on the French pages; left empty, they show the original.', verbose_name='summary in French'),
+            model_name="historicalevent",
+            name="summary_fr",
+            field=models.TextField(
+                blank=True,
+                help_text="Shown on the French pages; left empty, they show the original.",
+                verbose_name="summary in French",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalevent',
-            name='title_fr',
-            field=models.CharField(blank=True, help_text='Shown on the French pages; left empty, they show the original.', max_length=200, verbose_name='title in French'),
+            model_name="historicalevent",
+            name="title_fr",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown on the French pages; left empty, they show the original.",
+                max_length=200,
+                verbose_name="title in French",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaltag',
-            name='name_fr',
-            field=models.CharField(blank=True, help_text='Shown on the French pages; left empty, they show the original.', max_length=100, verbose_name='name in French'),
+            model_name="historicaltag",
+            name="name_fr",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown on the French pages; left empty, they show the original.",
+                max_length=100,
+                verbose_name="name in French",
+            ),
         ),
         migrations.AddField(
-            model_name='tag',
-            name='name_fr',
-            field=models.CharField(blank=True, help_text='Shown on the French pages; left empty, they show the original.', max_length=100, verbose_name='name in French'),
+            model_name="tag",
+            name="name_fr",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown on the French pages; left empty, they show the original.",
+                max_length=100,
+                verbose_name="name in French",
+            ),
         ),
     ]

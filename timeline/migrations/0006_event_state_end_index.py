@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('timeline', '0005_data_version_scopes'),
+        ("timeline", "0005_data_version_scopes"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['state', 'end'], name='timeline_ev_state_a17cdf_idx'),
+            model_name="event",
+            index=models.Index(fields=["state", "end"], name="timeline_ev_state_a17cdf_idx"),
         ),
     ]

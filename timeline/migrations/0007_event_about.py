@@ -6,28 +6,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('timeline', '0006_event_state_end_index'),
+        ("timeline", "0006_event_state_end_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='event',
-            name='about',
-            field=models.ManyToManyField(blank=True, help_text='Countries the event is about without taking part, e.g. Russia for a statement on Russia.', related_name='events_about', to='timeline.country', verbose_name='about'),
+            model_name="event",
+            name="about",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Countries the event is about without taking part, e.g. Russia for a statement on Russia.",
+                related_name="events_about",
+                to="timeline.country",
+                verbose_name="about",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalEvent_about',
+            name="HistoricalEvent_about",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('country', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='timeline.country')),
-                ('event', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='timeline.event')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='timeline.historicalevent')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "country",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="timeline.country",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="timeline.event",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="timeline.historicalevent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalEvent_about',
+                "verbose_name": "HistoricalEvent_about",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('timeline', '0008_shipped_events_about_russia'),
+        ("timeline", "0008_shipped_events_about_russia"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalperson',
-            name='name_fr',
-            field=models.CharField(blank=True, help_text='Shown on the French pages; left empty, they show the original.', max_length=200, verbose_name='name in French'),
+            model_name="historicalperson",
+            name="name_fr",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown on the French pages; left empty, they show the original.",
+                max_length=200,
+                verbose_name="name in French",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='name_fr',
-            field=models.CharField(blank=True, help_text='Shown on the French pages; left empty, they show the original.', max_length=200, verbose_name='name in French'),
+            model_name="person",
+            name="name_fr",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown on the French pages; left empty, they show the original.",
+                max_length=200,
+                verbose_name="name in French",
+            ),
         ),
     ]

@@ -37,7 +37,9 @@ class Command(BaseCommand):
 
         made = generate_events(count, seed=seed, progress=progress)
         seconds = time.perf_counter() - started
-        self.stdout.write(self.style.SUCCESS(
-            f"Created {made:,} synthetic events for {'-'.join(PAIR)} in {seconds:.1f} s "
-            f"({made / seconds:,.0f} events/s). View them at /?pair={'-'.join(PAIR)}"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {made:,} synthetic events for {'-'.join(PAIR)} in {seconds:.1f} s "
+                f"({made / seconds:,.0f} events/s). View them at /?pair={'-'.join(PAIR)}"
+            )
+        )

@@ -42,7 +42,9 @@ class Command(BaseCommand):
         for line in plan.skipped:
             self.stdout.write(f"skipped {line}")
         if not pair:
-            plan.warnings.insert(0, "no --pair: the events get no countries, so no pair's timeline shows them")
+            plan.warnings.insert(
+                0, "no --pair: the events get no countries, so no pair's timeline shows them"
+            )
         for line in plan.warnings:
             self.stdout.write(self.style.WARNING(f"warning {line}"))
         if plan.errors:

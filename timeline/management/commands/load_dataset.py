@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, directory, if_empty, **options):
         if if_empty and Event.objects.exists():
-            self.stdout.write(f"Dataset: {Event.objects.count()} events already in the database, kept.")
+            self.stdout.write(
+                f"Dataset: {Event.objects.count()} events already in the database, kept."
+            )
             return
         try:
             report = load_dataset(directory)

@@ -9,12 +9,12 @@ from timeline.roles import EDITOR
 
 class Command(BaseCommand):
     help = (
-        "Make a staff login in the Editor group with a random password, printed once. "
-        "An existing login is kept as it is."
+        "Make a staff login named after its group, Editor (adds, edits, publishes and "
+        "restores events), with a random password printed once. An existing login is kept."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--username", default="curator")
+        parser.add_argument("--username", default="editor")
 
     def handle(self, username, **options):
         User = get_user_model()
@@ -27,4 +27,6 @@ class Command(BaseCommand):
         password = secrets.token_urlsafe(12)
         user = User.objects.create_user(username=username, password=password, is_staff=True)
         user.groups.add(Group.objects.get(name=EDITOR))
-        self.stdout.write(f"  Login:     {username} / {password}   (shown only this once)")
+        self.stdout.write(
+            f"  Login:     {username} / {password}   (Editor group; the password is shown only this once)"
+        )
