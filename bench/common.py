@@ -42,7 +42,7 @@ def database_recipe_hash(events):
     """Changes when anything that builds the database does (migrations, fixtures, generator)."""
     digest = hashlib.sha256(str(events).encode())
     parts = sorted((ROOT / "timeline" / "migrations").glob("*.py"))
-    parts += sorted((ROOT / "timeline" / "fixtures").rglob("*"))
+    parts += sorted((ROOT / "timeline" / "datasets").rglob("*"))
     parts += [ROOT / "timeline" / "synthetic.py", ROOT / "timeline" / "dataset.py"]
     for path in parts:
         if path.is_file():

@@ -1,4 +1,4 @@
-"""query.TimelineFilter and selectors.published_events: what each filter accepts and means."""
+"""forms.TimelineFilter and selectors.published_events: what each filter accepts and means."""
 
 from datetime import date, timedelta
 
@@ -6,8 +6,8 @@ import pytest
 from django.http import QueryDict
 
 from timeline import selectors
+from timeline.forms import DEFAULT_PAIR, TimelineFilter, normalise_pair
 from timeline.models import Event, Participation
-from timeline.query import DEFAULT_PAIR, TimelineFilter, normalise_pair
 
 from . import factories as f
 

@@ -29,8 +29,8 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from timeline.forms import PARAMETERS, TimelineFilter
 from timeline.models import Event, Participation
-from timeline.query import PARAMETERS, TimelineFilter
 
 from . import factories
 

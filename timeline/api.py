@@ -1,6 +1,6 @@
 """The data API: published events as JSON (paginated), CSV and TimelineJS 3 JSON.
 
-Same filters and the same selector as the dashboard (query.TimelineFilter →
+Same filters and the same selector as the dashboard (forms.TimelineFilter →
 selectors.published_events), so the API can never show what the dashboard would not.
 Bad parameters answer 400 with the offending parameter named, as JSON.
 
@@ -25,10 +25,10 @@ from django.views.decorators.http import require_safe
 
 from . import selectors
 from .figures import overview_for
+from .forms import ListPage, TimelineFilter, no_such_page
 from .interchange.sanitize import text_and_html
 from .interchange.timelinejs_export import build_timelinejs
 from .models import Event
-from .query import ListPage, TimelineFilter, no_such_page
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000

@@ -1,6 +1,6 @@
 """Load a curated dataset (a folder of CSV files) into the database.
 
-The shipped France–Russia dataset lives in timeline/fixtures/france-russia/. Optional
+The shipped France–Russia dataset lives in timeline/datasets/france-russia/. Optional
 columns carry French versions beside the originals: `name_fr` (countries, disputes, people,
 tags), `summary_fr` (disputes), `title_fr`, `summary_fr`, `quote_fr` (events); a missing column or
 an empty cell means no French version (the French pages then show the original). In
@@ -35,7 +35,7 @@ from .models import (
     Tag,
 )
 
-SHIPPED_DATASET = Path(__file__).parent / "fixtures" / "france-russia"
+SHIPPED_DATASET = Path(__file__).parent / "datasets" / "france-russia"
 
 
 class DatasetError(Exception):

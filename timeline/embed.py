@@ -20,7 +20,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from .figures import timeline_for
-from .query import TimelineFilter
+from .forms import TimelineFilter
 from .views import dashboard_context, wants_partial
 
 DEFAULT_WIDTH = 800

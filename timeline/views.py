@@ -1,6 +1,6 @@
 """Public pages: the dashboard and the event page.
 
-One path for data (see docs/architecture.md): GET parameters -> query.TimelineFilter ->
+One path for data (see docs/architecture.md): GET parameters -> forms.TimelineFilter ->
 selectors -> charts.build_figure -> one template per page, whose partials htmx swaps in.
 
 Public pages and data are compressed (`gzip_page`: the figure's JSON shrinks about 8×);
@@ -22,8 +22,8 @@ from django.views.decorators.http import require_safe
 from . import selectors
 from .credit import credit_of
 from .figures import cached_for, timeline_for
+from .forms import DEFAULT_PAIR, ChartWindow, ListPage, TimelineFilter, no_such_page, normalise_pair
 from .models import Participation
-from .query import DEFAULT_PAIR, ChartWindow, ListPage, TimelineFilter, no_such_page, normalise_pair
 
 LIST_PAGE_SIZE = 50
 

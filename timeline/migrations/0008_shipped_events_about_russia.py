@@ -1,7 +1,7 @@
 from django.db import migrations
 
 # The two events of the shipped France–Russia dataset that involve only France and are
-# about Russia (timeline/fixtures/france-russia/events.csv, column "about"): a database
+# about Russia (timeline/datasets/france-russia/events.csv, column "about"): a database
 # loaded before that column existed gets them too, so that France–Russia shows them.
 ABOUT_RUSSIA = ["2017-05-14-macron-takes-office", "2017-05-26-g7-summit-taormina"]
 
