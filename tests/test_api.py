@@ -313,3 +313,23 @@ def test_html_that_came_in_is_given_as_text_with_the_sanitised_html_apart(client
         e for e in get_json(client, page_size=1000)[1]["results"] if e["slug"] != event.slug
     )
     assert plain["summary_html"] == ""
+
+
+DATA_ENDPOINTS = ["/api/events/", "/api/events.csv", "/api/timelinejs.json", "/chart/", "/api/"]
+
+
+@pytest.mark.parametrize("path", DATA_ENDPOINTS)
+def test_every_data_endpoint_shares_one_prologue(client, dataset, path):
+    """GET and HEAD, CORS, gzip and a JSON 400 naming a bad filter: the same on each."""
+    for method in (client.get, client.head):
+        ok = method(path, HTTP_ACCEPT_ENCODING="gzip")
+        assert ok.status_code == 200 and ok["Access-Control-Allow-Origin"] == "*"
+        assert ok.get("Content-Encoding") == "gzip" or len(ok.content) < 200
+    assert client.post(path).status_code == 405
+    if path == "/api/":
+        return
+    bad = client.get(path, {"from": "2017-02-30"})
+    assert bad.status_code == 400 and bad["Access-Control-Allow-Origin"] == "*"
+    assert bad.json()["error"] == "Invalid parameter “from”." and "from" in bad.json()["errors"]
+    french = client.get("/fr" + path, {"from": "2017-02-30"}).json()["error"]
+    assert french.startswith("Paramètre invalide")

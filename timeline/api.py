@@ -19,13 +19,11 @@ from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
-from django.utils.translation import ngettext
-from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_safe
 
 from . import selectors
+from .endpoints import bad_request, data_endpoint
 from .figures import overview_for
-from .forms import ListPage, TimelineFilter, no_such_page
+from .forms import ListPage, no_such_page
 from .interchange.sanitize import text_and_html
 from .interchange.timelinejs_export import build_timelinejs
 from .models import Event
@@ -41,27 +39,9 @@ class PageForm(ListPage):
     page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
 
 
-def bad_request(*forms_with_errors):
-    errors = {}
-    for form in forms_with_errors:
-        errors.update({name: list(messages) for name, messages in form.errors.items()})
-    names = ", ".join(f"“{name}”" for name in errors)
-    message = ngettext("Invalid parameter %(names)s.", "Invalid parameters %(names)s.", len(errors))
-    return cors(JsonResponse({"error": message % {"names": names}, "errors": errors}, status=400))
-
-
-def cors(response):
-    """The data is public and read-only: let any site's scripts read it."""
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-def filtered_events(request):
-    """(form, events) for the request's filters; events is None when the form is invalid."""
-    form = TimelineFilter(request.GET)
-    if not form.is_valid():
-        return form, None
-    return form, selectors.published_events(form.cleaned_data).prefetch_related("sources")
+def filtered_events(form):
+    """The published events of a valid filter form, with what a record shows."""
+    return selectors.published_events(form.cleaned_data).prefetch_related("sources")
 
 
 def absolute_url(request, path):
@@ -138,13 +118,12 @@ def place_record(place):
     }
 
 
-@require_safe
-@gzip_page
-def events_json(request):
-    form, events = filtered_events(request)
+@data_endpoint
+def events_json(request, form):
+    events = filtered_events(form)
     paging = PageForm(request.GET)
-    if events is None or not paging.is_valid():
-        return bad_request(form, paging)
+    if not paging.is_valid():
+        return bad_request(paging)
     size = paging.cleaned_data["page_size"] or DEFAULT_PAGE_SIZE
     paginator = Paginator(events.select_related("place__country"), size)
     paginator.count = overview_for(form).totals.count  # cached with the figure: no COUNT query
@@ -160,18 +139,16 @@ def events_json(request):
         query["page"] = n
         return absolute_url(request, f"{request.path}?{query.urlencode()}")
 
-    return cors(
-        JsonResponse(
-            {
-                "count": paginator.count,
-                "page": number,
-                "pages": paginator.num_pages,
-                "next": page_url(number + 1) if page.has_next() else None,
-                "previous": page_url(number - 1) if page.has_previous() else None,
-                "results": [event_record(event, request) for event in page.object_list],
-            },
-            json_dumps_params={"ensure_ascii": False},
-        )
+    return JsonResponse(
+        {
+            "count": paginator.count,
+            "page": number,
+            "pages": paginator.num_pages,
+            "next": page_url(number + 1) if page.has_next() else None,
+            "previous": page_url(number - 1) if page.has_previous() else None,
+            "results": [event_record(event, request) for event in page.object_list],
+        },
+        json_dumps_params={"ensure_ascii": False},
     )
 
 
@@ -245,12 +222,9 @@ def csv_row(record):
     return [neutralise(row[column]) for column in CSV_COLUMNS]
 
 
-@require_safe
-@gzip_page
-def events_csv(request):
-    form, events = filtered_events(request)
-    if events is None:
-        return bad_request(form)
+@data_endpoint
+def events_csv(request, form):
+    events = filtered_events(form)
     options = CsvForm(request.GET)
     if not options.is_valid():
         return bad_request(options)
@@ -264,16 +238,13 @@ def events_csv(request):
     writer.writerow(CSV_COLUMNS)
     for event in events.select_related("place__country"):
         writer.writerow(csv_row(event_record(event, request)))
-    return cors(response)
+    return response
 
 
-@require_safe
-@gzip_page
-def timelinejs_json(request):
+@data_endpoint
+def timelinejs_json(request, form):
     """The filtered events as a TimelineJS 3 document, with disputes and terms as eras."""
-    form, events = filtered_events(request)
-    if events is None:
-        return bad_request(form)
+    events = filtered_events(form)
     filters = form.cleaned_data
     codes = form.pair_codes
     data = build_timelinejs(
@@ -283,10 +254,10 @@ def timelinejs_json(request):
         title=f"{form.pair_label}: diplomatic relations",
         url_for=lambda event: absolute_url(request, event.get_absolute_url()),
     )
-    return cors(JsonResponse(data, json_dumps_params={"ensure_ascii": False}))
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
-@require_safe
+@data_endpoint(filters=False)
 def index(request):
     """/api/: what the API offers, for a person or a client finding their way."""
 
@@ -294,43 +265,41 @@ def index(request):
         return absolute_url(request, reverse(f"timeline:{name}"))
 
     kinds = ", ".join(Event.Kind.values)
-    return cors(
-        JsonResponse(
-            {
-                "endpoints": [
-                    {
-                        "url": url("api-events"),
-                        "format": "JSON",
-                        "description": "Published events, paginated, in date order.",
-                        "parameters": {
-                            "page": "1, 2, …",
-                            "page_size": f"1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE})",
-                        },
+    return JsonResponse(
+        {
+            "endpoints": [
+                {
+                    "url": url("api-events"),
+                    "format": "JSON",
+                    "description": "Published events, paginated, in date order.",
+                    "parameters": {
+                        "page": "1, 2, …",
+                        "page_size": f"1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE})",
                     },
-                    {
-                        "url": url("api-events-csv"),
-                        "format": "CSV",
-                        "description": "The same events, one row each, UTF-8.",
-                    },
-                    {
-                        "url": url("api-timelinejs"),
-                        "format": "TimelineJS 3 JSON",
-                        "description": "The events, with disputes and office terms as eras.",
-                    },
-                ],
-                "filters": {
-                    "pair": "two ISO 3166-1 alpha-2 country codes, e.g. FR-RU (the default)",
-                    "from": "YYYY-MM-DD: events on or after this day",
-                    "to": "YYYY-MM-DD: events on or before this day",
-                    "kind": f"repeatable, one of: {kinds}",
-                    "dispute": "a dispute's slug",
-                    "person": "a person's slug",
-                    "tag": "repeatable, a tag's slug (any of them)",
-                    "q": "words in the title, summary, quote or place",
                 },
-                "errors": 'a bad parameter answers 400 with {"error": …, "errors": {parameter: [messages]}}',
-                "languages": "under /fr/api/… dates written and errors are French; the fields are the same",
+                {
+                    "url": url("api-events-csv"),
+                    "format": "CSV",
+                    "description": "The same events, one row each, UTF-8.",
+                },
+                {
+                    "url": url("api-timelinejs"),
+                    "format": "TimelineJS 3 JSON",
+                    "description": "The events, with disputes and office terms as eras.",
+                },
+            ],
+            "filters": {
+                "pair": "two ISO 3166-1 alpha-2 country codes, e.g. FR-RU (the default)",
+                "from": "YYYY-MM-DD: events on or after this day",
+                "to": "YYYY-MM-DD: events on or before this day",
+                "kind": f"repeatable, one of: {kinds}",
+                "dispute": "a dispute's slug",
+                "person": "a person's slug",
+                "tag": "repeatable, a tag's slug (any of them)",
+                "q": "words in the title, summary, quote or place",
             },
-            json_dumps_params={"ensure_ascii": False},
-        )
+            "errors": 'a bad parameter answers 400 with {"error": …, "errors": {parameter: [messages]}}',
+            "languages": "under /fr/api/… dates written and errors are French; the fields are the same",
+        },
+        json_dumps_params={"ensure_ascii": False},
     )

@@ -11,7 +11,7 @@ CSRF tokens, is left uncompressed: hence a decorator per view, not GZipMiddlewar
 from urllib.parse import parse_qs, urlsplit
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 
 from . import selectors
 from .credit import credit_of
+from .endpoints import bad_request, data_endpoint
 from .figures import cached_for, timeline_for
 from .forms import DEFAULT_PAIR, ChartWindow, ListPage, TimelineFilter, no_such_page, normalise_pair
 from .models import Participation
@@ -110,19 +111,13 @@ def dashboard(request):
     return render(request, template, context, status=status)
 
 
-@require_safe
-@gzip_page
-def chart(request):
+@data_endpoint
+def chart(request, form):
     """The figure as JSON for the window the reader zoomed to (timeline.js asks when the
     whole view has too many events to draw one by one: see marks.py)."""
-    form = TimelineFilter(request.GET)
     window = ChartWindow(request.GET)
-    if not (form.is_valid() and window.is_valid()):
-        errors = {
-            name: list(messages) for f in (form, window) for name, messages in f.errors.items()
-        }
-        names = ", ".join(f"“{name}”" for name in errors)
-        return JsonResponse({"error": f"Invalid parameter {names}.", "errors": errors}, status=400)
+    if not window.is_valid():
+        return bad_request(window)
     timeline = timeline_for(form, window.window)
     return HttpResponse(timeline.figure_json, content_type="application/json")
 

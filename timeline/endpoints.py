@@ -1,0 +1,50 @@
+"""What every data answer shares (the API's JSON, CSV and TimelineJS, and the chart's JSON):
+GET and HEAD only, gzip, readable by any site's scripts (CORS), and the filters read by
+`TimelineFilter`, a bad one answering 400 as JSON naming the parameter. One decorator, so
+that a new endpoint cannot forget a part of it."""
+
+from functools import wraps
+
+from django.http import JsonResponse
+from django.utils.translation import ngettext
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_safe
+
+from .forms import TimelineFilter
+
+
+def cors(response):
+    """The data is public and read-only: let any site's scripts read it."""
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def bad_request(*forms_with_errors):
+    """400, as JSON: {"error": "Invalid parameter “page”.", "errors": {"page": [...]}}."""
+    errors = {}
+    for form in forms_with_errors:
+        errors.update({name: list(messages) for name, messages in form.errors.items()})
+    names = ", ".join(f"“{name}”" for name in errors)
+    message = ngettext("Invalid parameter %(names)s.", "Invalid parameters %(names)s.", len(errors))
+    return cors(JsonResponse({"error": message % {"names": names}, "errors": errors}, status=400))
+
+
+def data_endpoint(view=None, *, filters=True):
+    """Decorate view(request, form) (view(request) with filters=False): the form is a valid
+    TimelineFilter of the request's parameters; the answer gets CORS and gzip."""
+
+    def decorate(view):
+        @require_safe
+        @gzip_page
+        @wraps(view)
+        def endpoint(request, *args, **kwargs):
+            if not filters:
+                return cors(view(request, *args, **kwargs))
+            form = TimelineFilter(request.GET)
+            if not form.is_valid():
+                return bad_request(form)
+            return cors(view(request, form, *args, **kwargs))
+
+        return endpoint
+
+    return decorate(view) if view else decorate
