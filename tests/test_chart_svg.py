@@ -5,17 +5,18 @@ from datetime import date
 
 import pytest
 
-from timeline import chart_svg, charts, selectors
+from timeline import chart_svg, selectors
 from timeline.models import Event
 
 from . import factories as f
+from .charting import build_figure
 
 pytestmark = pytest.mark.django_db
 
 
 def shipped():
     events = selectors.published_events({"pair": "FR-RU"})
-    return charts.build_figure(
+    return build_figure(
         events,
         selectors.office_terms(["FR", "RU"]),
         selectors.disputes_between(["FR", "RU"]),
@@ -43,7 +44,7 @@ def test_marks_sit_where_plotly_puts_them():
     f.event("first", date(2016, 1, 1))
     middle = f.event("middle", date(2016, 7, 2), Event.Kind.MEETING)
     f.event("last", date(2016, 12, 31))
-    figure = charts.build_figure(Event.objects.all(), view=(date(2016, 1, 1), date(2017, 1, 1)))
+    figure = build_figure(Event.objects.all(), view=(date(2016, 1, 1), date(2017, 1, 1)))
     svg = str(chart_svg.render(figure, "t", "d"))
     frame = chart_svg.Frame(figure["layout"])
     xs = re.findall(r'<use class="chart-static-mark" href="#[^"]+" x="([^"]+)%" y="([^"]+)"', svg)
@@ -65,9 +66,7 @@ def test_marks_sit_where_plotly_puts_them():
 def test_curated_text_stays_text():
     f.dispute("row", date(2016, 1, 1), name='<script>alert(1)</script> & "co"')
     f.event("a", date(2016, 5, 1))
-    figure = charts.build_figure(
-        Event.objects.all(), disputes=selectors.disputes_between(["FR", "RU"])
-    )
+    figure = build_figure(Event.objects.all(), disputes=selectors.disputes_between(["FR", "RU"]))
     svg = str(chart_svg.render(figure, '"><script>', "<b>"))
     assert "<script>" not in svg
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp;" in svg
@@ -75,9 +74,9 @@ def test_curated_text_stays_text():
 
 
 def test_a_view_at_the_end_of_the_calendar_still_draws():
-    figure = charts.build_figure([], view=(date(9999, 12, 31), date(9999, 12, 31)))
+    figure = build_figure([], view=(date(9999, 12, 31), date(9999, 12, 31)))
     assert "chart-static-svg" in str(chart_svg.render(figure, "t", "d"))
-    figure = charts.build_figure([], view=(date(1, 1, 1), date(9999, 12, 31)))
+    figure = build_figure([], view=(date(1, 1, 1), date(9999, 12, 31)))
     assert (
         str(chart_svg.render(figure, "t", "d")).count('text-anchor="middle"') <= 12
     )  # ticks, not 10,000

@@ -7,10 +7,14 @@ from datetime import date
 import plotly.graph_objects as go
 import pytest
 
-from timeline import chart_style, charts, selectors
+from timeline import chart_style, selectors
+from timeline.chart_text import describe, participants_text
+from timeline.chart_view import DAY_MS
 from timeline.models import Event, Participation
+from timeline.tone import latest_tone, rolling_tone
 
 from . import factories as f
+from .charting import build_figure
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +49,7 @@ def bars_on(trace, y):
 
 def bar_end(bar, i=0):
     start = date.fromisoformat(bar["base"][i])
-    return start.toordinal() + bar["x"][i] // charts.DAY_MS
+    return start.toordinal() + bar["x"][i] // DAY_MS
 
 
 def france_russia_figure(**filters):
@@ -53,7 +57,7 @@ def france_russia_figure(**filters):
     events = selectors.published_events(filters)
     terms = selectors.office_terms(["FR", "RU"])
     disputes = selectors.disputes_between(["FR", "RU"], filters.get("dispute"))
-    return charts.build_figure(
+    return build_figure(
         events,
         terms,
         disputes,
@@ -160,13 +164,13 @@ def test_each_kind_has_its_own_colour_symbol_and_legend_entry(dataset):
 
 
 def test_the_trace_count_does_not_grow_with_kinds_or_disputes(db):
-    one_kind = charts.build_figure(
+    one_kind = build_figure(
         [f.event("a", date(2017, 1, 1))], disputes=[f.dispute("one", date(2016, 1, 1))]
     )
     assert {t["meta"] for t in one_kind["data"]} == {"dispute", "bar-labels", "events", "tone"}
     events = f.many_events(22)  # all eleven kinds, some cancelled
     disputes = [f.dispute(f"row-{i}", date(2010, 1 + i, 1)) for i in range(6)]
-    every_kind = charts.build_figure(events, disputes=disputes)
+    every_kind = build_figure(events, disputes=disputes)
     assert len(one_kind["data"]) <= len(every_kind["data"]) <= 7
     assert {t["meta"] for t in every_kind["data"]} <= set(chart_style.TRACE_NAMES.values())
     assert len(every_kind["layout"]["meta"]["legend"]) == 12  # every kind and the hollow marker
@@ -219,9 +223,7 @@ def test_a_month_precision_event_is_drawn_as_its_month():
         "Talks sometime in October", date(2016, 10, 1), Event.Kind.MEETING, date_precision="month"
     )
     july = f.event("A visit in 2015", date(2015, 1, 1), Event.Kind.VISIT, date_precision="year")
-    figure = charts.build_figure(
-        Event.objects.all(), countries=[("FR", "France"), ("RU", "Russia")]
-    )
+    figure = build_figure(Event.objects.all(), countries=[("FR", "France"), ("RU", "Russia")])
     (markers,) = traces(figure, "events")
     meeting, visit = (markers["customdata"].index(e.slug) for e in (october, july))
     assert markers["x"][meeting] == "2016-10-16"  # the middle of the month, not the 1st
@@ -243,7 +245,7 @@ def test_a_month_precision_event_is_drawn_as_its_month():
 def test_a_day_event_has_no_span_and_a_multi_day_one_has():
     f.event("One day", date(2017, 5, 29))
     summit = f.event("Summit", date(2017, 5, 26), Event.Kind.SUMMIT, end=date(2017, 5, 27))
-    figure = charts.build_figure(Event.objects.all())
+    figure = build_figure(Event.objects.all())
     (spans,) = traces(figure, "event-span")
     assert spans["base"] == ["2017-05-26"] and spans["y"] == [lane_of(figure, "Summit")]
     (markers,) = traces(figure, "events")
@@ -253,7 +255,7 @@ def test_a_day_event_has_no_span_and_a_multi_day_one_has():
 def test_events_on_the_same_day_do_not_hide_each_other():
     for i in range(3):
         f.event(f"Statement {i}", date(2017, 5, 29), Event.Kind.STATEMENT)
-    figure = charts.build_figure(Event.objects.all())
+    figure = build_figure(Event.objects.all())
     (statements,) = traces(figure, "events")
     assert len(set(statements["y"])) == 3
 
@@ -263,7 +265,7 @@ def test_the_relations_temperature_is_a_rolling_mean_of_tone():
     f.event("b", date(2017, 2, 1), tone=-2)
     f.event("c", date(2017, 3, 1), tone=-8)
     f.event("d", date(2018, 6, 1), tone=6)  # more than six months later: the line breaks
-    figure = charts.build_figure(Event.objects.all())
+    figure = build_figure(Event.objects.all())
     (tone,) = traces(figure, "tone")
     assert tone["yaxis"] == "y2"
     assert tone["x"] == ["2017-01-01", "2017-02-01", "2017-03-01", None, "2018-06-01"]
@@ -285,12 +287,13 @@ def test_rolling_tone_keeps_one_point_per_day_and_drops_old_events():
             ]
         )
     ]
-    assert charts.rolling_tone(events) == [(date(2016, 1, 1), -10.0, 1), (date(2016, 9, 1), 3.0, 2)]
+    days = selectors.daily_tone(Event.objects.filter(pk__in=[e.pk for e in events]))
+    assert rolling_tone(days) == [(date(2016, 1, 1), -10.0, 1), (date(2016, 9, 1), 3.0, 2)]
 
 
 def test_it_keeps_the_zoom_and_hands_the_whole_view_to_the_range_buttons():
     f.event("a", date(2017, 1, 1))
-    figure = charts.build_figure(Event.objects.all(), uirevision="FR-RU||")
+    figure = build_figure(Event.objects.all(), uirevision="FR-RU||")
     xaxis = figure["layout"]["xaxis"]
     assert figure["layout"]["meta"]["full_range"] == xaxis["range"]
     assert figure["layout"]["uirevision"] == xaxis["uirevision"] == "FR-RU||"
@@ -299,13 +302,13 @@ def test_it_keeps_the_zoom_and_hands_the_whole_view_to_the_range_buttons():
 
 def test_the_view_follows_the_filters_dates():
     f.event("a", date(2017, 1, 1))
-    figure = charts.build_figure(Event.objects.all(), view=(date(2016, 1, 1), date(2018, 1, 1)))
+    figure = build_figure(Event.objects.all(), view=(date(2016, 1, 1), date(2018, 1, 1)))
     assert figure["layout"]["xaxis"]["range"] == ["2016-01-01", "2018-01-01"]
 
 
 def test_the_view_is_the_whole_timeline_when_given_its_extent():
     f.event("a", date(2017, 1, 1))
-    figure = charts.build_figure(Event.objects.all(), extent=(date(2010, 2, 8), date(2017, 5, 29)))
+    figure = build_figure(Event.objects.all(), extent=(date(2010, 2, 8), date(2017, 5, 29)))
     start, end = figure["layout"]["xaxis"]["range"]
     assert start[:7] in ("2009-12", "2010-01")
     assert end > "2017-05-29"
@@ -313,7 +316,7 @@ def test_the_view_is_the_whole_timeline_when_given_its_extent():
 
 def test_no_events_still_draws_and_says_so():
     f.term("François Hollande", "President of France", "FR", date(2012, 5, 15), date(2017, 5, 14))
-    figure = charts.build_figure(
+    figure = build_figure(
         [],
         selectors.office_terms(["FR"]),
         countries=[("FR", "France")],
@@ -327,19 +330,20 @@ def test_no_events_still_draws_and_says_so():
 
 def test_titles_are_escaped_in_hover():
     f.event("<script>alert(1)</script> & co", date(2017, 1, 1))
-    figure = charts.build_figure(Event.objects.all())
+    figure = build_figure(Event.objects.all())
     (markers,) = traces(figure, "events")
     assert "<script>" not in markers["hovertext"][0]
     assert "&lt;script&gt;" in markers["hovertext"][0]
 
 
 def test_the_text_alternative_says_what_the_chart_shows(dataset):
-    events = list(selectors.published_events({"pair": "FR-RU"}))
-    text = charts.describe(
-        events,
+    events = selectors.matching_events({"pair": "FR-RU"})
+    text = describe(
         selectors.office_terms(["FR", "RU"]),
         selectors.disputes_between(["FR", "RU"]),
         countries=[("FR", "France"), ("RU", "Russia")],
+        totals=selectors.totals(events),
+        tone_days=selectors.daily_tone(events),
     )
     assert text.startswith("Timeline of France – Russia relations from")
     assert "27 events" in text and "1 was cancelled" in text
@@ -351,7 +355,7 @@ def test_the_text_alternative_says_what_the_chart_shows(dataset):
 def test_participants_are_named_with_roles():
     putin = f.person("Vladimir Putin", "RU")
     e = f.event("Visit", date(2017, 5, 29), people=[(putin, Participation.Role.GUEST)])
-    assert charts.participants_text(e) == "Vladimir Putin (guest)"
+    assert participants_text(e) == "Vladimir Putin (guest)"
 
 
 def test_the_latest_tone_is_the_last_point_of_the_rolling_tone():
@@ -361,6 +365,6 @@ def test_the_latest_tone_is_the_last_point_of_the_rolling_tone():
         (date(2016, 9, 1), 3, 1),
         (date(2017, 6, 1), 8, 2),
     ]
-    assert charts.latest_tone(days) == charts.rolling_tone([], days=days)[-1][1] == 4.0
-    assert charts.latest_tone(days[:3]) == charts.rolling_tone([], days=days[:3])[-1][1]
-    assert charts.latest_tone([]) is None
+    assert latest_tone(days) == rolling_tone(days)[-1][1] == 4.0
+    assert latest_tone(days[:3]) == rolling_tone(days[:3])[-1][1]
+    assert latest_tone([]) is None

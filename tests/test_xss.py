@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from tests.admin_forms import admin_form_data, errors_in, set_inline
+from tests.charting import build_figure
 from tests.xss_corpus import (
     HOSTILE_VALID_URL,
     PAYLOADS,
@@ -33,7 +34,7 @@ from tests.xss_corpus import (
     pair_names,
     store_corpus,
 )
-from timeline import charts, selectors
+from timeline import selectors
 from timeline.api import FORMULA_TRIGGERS
 from timeline.interchange.sanitize import plain_text, text_and_html
 from timeline.interchange.timelinejs_import import prepare_import, write_import
@@ -410,7 +411,7 @@ def chart_strings(figure):
 
 def test_the_chart_hands_plotly_curated_text_escaped_and_readable(corpus):
     view = selectors.published_events({"pair": "FR-RU"})
-    figure = charts.build_figure(
+    figure = build_figure(
         list(view),
         selectors.office_terms(["FR", "RU"]),
         selectors.disputes_between(["FR", "RU"]),

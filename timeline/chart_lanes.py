@@ -352,10 +352,10 @@ def binned_marks(bins, kind_y):
     return [trace]
 
 
-def tone_line(events, window_days, tone_days, months):
+def tone_line(window_days, tone_days, months):
     """The relations temperature in the bottom panel; the line breaks where no event falls
     in the window: no events, no temperature."""
-    tone = thinned(rolling_tone(events, window_days, days=tone_days))
+    tone = thinned(rolling_tone(tone_days, window_days))
     if not tone:
         return []
     xs, ys, ns = [], [], []

@@ -9,9 +9,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from .chart_style import MUTED, escape
 from .chart_view import leading_office, terms_in_view, view_window
 from .dates import Precision, format_date, format_span
-from .marks import Totals
 from .models import Event
-from .tone import latest_tone, tone_by_day, written
+from .tone import latest_tone, written
 
 
 def wrap(text, width=48):
@@ -101,18 +100,10 @@ def bin_hover(b, spans):
     return "<br>".join(lines)  # "Click to zoom in" follows, once, from the trace's hovertemplate
 
 
-def describe(
-    events, terms, disputes, *, countries=(), view=None, today=None, totals=None, tone_days=None
-):
-    """The chart's text alternative: what it shows, in a sentence or three.
-    totals and tone_days: the figures of all the filter's events when they are not all
-    in `events` (see selectors.totals and selectors.daily_tone)."""
-    events = list(events)
-    if totals is None:
-        totals = totals_of(events)
-    start, end = view_window(
-        events, view, today, (totals.first, totals.last) if totals.count else None
-    )
+def describe(terms, disputes, *, totals, tone_days, countries=(), view=None, today=None):
+    """The chart's text alternative: what it shows, in a sentence or three, from the
+    figures of all the filter's events (selectors.totals and selectors.daily_tone)."""
+    start, end = view_window([], view, today, (totals.first, totals.last) if totals.count else None)
     view_from, view_to = view or (None, None)
     if totals.count:  # say the events' own period, not the padding around it
         start = view_from or totals.first
@@ -154,7 +145,7 @@ def describe(
         parts.append(
             _("Disputes: %(list)s.") % {"list": "; ".join(f"{d} ({d.span_display})" for d in shown)}
         )
-    tone = latest_tone(tone_by_day(events) if tone_days is None else tone_days)
+    tone = latest_tone(tone_days)
     if tone is not None:
         parts.append(
             _(
@@ -164,20 +155,6 @@ def describe(
         )
     parts.append(_("Every event is listed below the chart."))
     return " ".join(parts)
-
-
-def totals_of(events):
-    """selectors.Totals of a list of events (the selectors count in SQL)."""
-    by_kind = {}
-    for event in events:
-        by_kind[event.kind] = by_kind.get(event.kind, 0) + 1
-    return Totals(
-        count=len(events),
-        by_kind=by_kind,
-        cancelled=sum(e.cancelled for e in events),
-        first=min((e.start for e in events), default=None),
-        last=max((e.end or e.start for e in events), default=None),
-    )
 
 
 PLURAL_KINDS = {

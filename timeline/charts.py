@@ -39,10 +39,10 @@ from .chart_style import (
     escape,
     left_margin,
 )
-from .chart_text import Words, describe, participants_text  # noqa: F401  (the figure's words)
-from .chart_view import DAY_MS, iso, view_window  # noqa: F401
+from .chart_text import Words
+from .chart_view import iso, view_window
 from .models import TONE_MAX, TONE_MIN, Event
-from .tone import TONE_WINDOW_DAYS, latest_tone, rolling_tone  # noqa: F401
+from .tone import TONE_WINDOW_DAYS
 
 
 def build_figure(
@@ -58,7 +58,7 @@ def build_figure(
     extent=None,
     bins=(),
     kinds=None,
-    tone_days=None,
+    tone_days=(),
     meta=None,
 ):
     """The timeline as a Plotly figure dict.
@@ -69,8 +69,8 @@ def build_figure(
     None; today: the date an open-ended view ends on (tests pass it); uirevision: keep the
     reader's zoom while this stays the same; extent: (first, last) day of the events the
     filters chose, the default view. For many events (timeline/figures.py): bins, the events
-    drawn as counts; kinds, the lanes (else the kinds present); tone_days, the tone summed
-    per day (else summed from events); meta, what timeline.js needs to fetch detail.
+    drawn as counts; kinds, the lanes (else the kinds present); tone_days, the tone of
+    all the filter's events summed per day (selectors.daily_tone; none, no temperature); meta, what timeline.js needs to fetch detail.
     """
     events, bins = list(events), list(bins)
     if bins and not extent:
@@ -89,7 +89,7 @@ def build_figure(
         *lanes_.event_spans(events, kind_y),
         *lanes_.binned_marks(bins, kind_y),
         *lanes_.event_marks(events, kind_y, Words()),
-        *lanes_.tone_line(events, tone_window_days, tone_days, months),
+        *lanes_.tone_line(tone_window_days, tone_days, months),
     ]
     layout = figure_layout(lanes, window, uirevision, months, empty=not events and not bins)
     layout["meta"] = {

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 
-from . import chart_svg, charts, marks, selectors
+from . import chart_svg, chart_text, charts, marks, selectors
 from .caching import cached
 from .chart_style import SYMBOL_PATHS
+from .chart_view import view_window
 
 # What django.utils.html.json_script escapes: the JSON cannot end its <script> element.
 JSON_SCRIPT_ESCAPES = [(">", "\\u003E"), ("<", "\\u003C"), ("&", "\\u0026")]
@@ -92,7 +93,7 @@ def build_overview(form):
     # 2010–2017); the office bands are clipped to it.
     extent = (totals.first, totals.last)
     view = (filters.get("from"), filters.get("to"))
-    full = charts.view_window([], view, extent=extent)
+    full = view_window([], view, extent=extent)
     bins = []
     if not marks.drawn_one_by_one(totals.count):
         unit = marks.bin_unit(full)
@@ -159,8 +160,7 @@ def build_timeline(form, window=None):
             "events_counted": sum(b.n for b in bins),
         },
     )
-    description = charts.describe(
-        [],
+    description = chart_text.describe(
         overview.terms,
         overview.disputes,
         countries=overview.countries,

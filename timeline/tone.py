@@ -18,21 +18,10 @@ def written(tone, digits=0):
     return ("+" if tone > 0 else "−") + number_format(abs(tone), digits)
 
 
-def tone_by_day(events):
-    """[(day, sum of tones, n)] of events, oldest first: what rolling_tone reads (the
-    selectors compute the same in SQL when there are many events)."""
-    days = {}
-    for event in events:
-        total, n = days.get(event.start, (0, 0))
-        days[event.start] = (total + event.tone, n + 1)
-    return [(day, total, n) for day, (total, n) in sorted(days.items())]
-
-
-def rolling_tone(events, window_days=TONE_WINDOW_DAYS, *, days=None):
+def rolling_tone(days, window_days=TONE_WINDOW_DAYS):
     """[(date, mean tone of the events in the `window_days` up to that date, n)] at each
-    event date, oldest first. Cancelled events count: a cancelled visit is a signal too.
-    `days`: the events' tone_by_day, when already summed."""
-    days = tone_by_day(events) if days is None else days
+    event date, oldest first, from the tone summed per day in SQL (selectors.daily_tone:
+    [(day, sum of tones, n)]). Cancelled events count: a cancelled visit is a signal too."""
     points = []
     lo, total, n = 0, 0, 0
     for day, day_total, day_n in days:
@@ -45,7 +34,7 @@ def rolling_tone(events, window_days=TONE_WINDOW_DAYS, *, days=None):
 
 
 def latest_tone(days, window_days=TONE_WINDOW_DAYS):
-    """The last point of rolling_tone(days=days), without computing the others."""
+    """The last point of rolling_tone(days), without computing the others."""
     if not days:
         return None
     total = n = 0
