@@ -16,14 +16,14 @@ where `date_display` and error messages are French; the fields are the same.
 import csv
 
 from django import forms
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 
 from . import selectors
 from .endpoints import bad_request, data_endpoint
 from .figures import overview_for
-from .forms import ListPage, no_such_page
+from .forms import ListPage, counted_page
 from .interchange.sanitize import text_and_html
 from .interchange.timelinejs_export import build_timelinejs
 from .models import Event
@@ -125,14 +125,18 @@ def events_json(request, form):
     if not paging.is_valid():
         return bad_request(paging)
     size = paging.cleaned_data["page_size"] or DEFAULT_PAGE_SIZE
-    paginator = Paginator(events.select_related("place__country"), size)
-    paginator.count = overview_for(form).totals.count  # cached with the figure: no COUNT query
     number = paging.cleaned_data["page"] or 1
-    if number > paginator.num_pages:
-        # As the dashboard answers it: a 400 naming the parameter.
-        paging.add_error("page", no_such_page(paginator.num_pages))
+    try:
+        page = counted_page(
+            events.select_related("place__country"),
+            count=overview_for(form).totals.count,
+            number=number,
+            size=size,
+        )
+    except ValidationError as past_the_end:
+        paging.add_error("page", past_the_end)
         return bad_request(paging)
-    page = paginator.page(number)
+    paginator = page.paginator
 
     def page_url(n):
         query = request.GET.copy()

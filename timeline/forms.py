@@ -9,6 +9,8 @@ valid; nothing is silently ignored.
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.core.validators import slug_re
 from django.db.models import Exists, OuterRef
 from django.http import QueryDict
@@ -324,6 +326,17 @@ def no_such_page(pages):
         "“page”: there are only %(pages)d pages of events.",
         pages,
     ) % {"pages": pages}
+
+
+def counted_page(items, *, count, number, size):
+    """Page `number` of `items`, whose count is known already (cached with the figure, so
+    no COUNT query). Past the last page: ValidationError(no_such_page), which the dashboard,
+    the embed and the API all answer with a 400."""
+    paginator = Paginator(items, size)
+    paginator.count = count
+    if number > paginator.num_pages:
+        raise ValidationError(no_such_page(paginator.num_pages), code="no_such_page")
+    return paginator.page(number)
 
 
 class ChartWindow(forms.Form):

@@ -10,7 +10,7 @@ CSRF tokens, is left uncompressed: hence a decorator per view, not GZipMiddlewar
 
 from urllib.parse import parse_qs, urlsplit
 
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -23,7 +23,14 @@ from . import selectors
 from .credit import credit_of
 from .endpoints import bad_request, data_endpoint
 from .figures import cached_for, timeline_for
-from .forms import DEFAULT_PAIR, ChartWindow, ListPage, TimelineFilter, no_such_page, normalise_pair
+from .forms import (
+    DEFAULT_PAIR,
+    ChartWindow,
+    ListPage,
+    TimelineFilter,
+    counted_page,
+    normalise_pair,
+)
 from .models import Participation
 
 LIST_PAGE_SIZE = 50
@@ -45,13 +52,14 @@ def dashboard_context(request, form):
         return {"form": form, "timeline": None, "page": None, "events": []}
     timeline = timeline_for(form)
     in_order = selectors.matching_events(form.cleaned_data).order_by("start", "pk")
-    paginator = Paginator(in_order, LIST_PAGE_SIZE)
-    paginator.count = timeline.totals.count  # known already: no COUNT query
     number = paging.cleaned_data["page"] or 1
-    if number > paginator.num_pages:
-        form.add_error(None, no_such_page(paginator.num_pages))
+    try:
+        page = counted_page(
+            in_order, count=timeline.totals.count, number=number, size=LIST_PAGE_SIZE
+        )
+    except ValidationError as past_the_end:
+        form.add_error(None, past_the_end)
         return {"form": form, "timeline": None, "page": None, "events": []}
-    page = paginator.page(number)
     # Which events are on the page is cached with the figure; their details are read by id.
     ids = cached_for(
         form,
