@@ -2,10 +2,13 @@
 
 import copy
 import json
+import re
 from datetime import date
+from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
+from django.conf import settings
 
 from timeline import chart_style, selectors
 from timeline.chart_text import describe, participants_text
@@ -368,3 +371,13 @@ def test_the_latest_tone_is_the_last_point_of_the_rolling_tone():
     assert latest_tone(days) == rolling_tone(days)[-1][1] == 4.0
     assert latest_tone(days[:3]) == rolling_tone(days[:3])[-1][1]
     assert latest_tone([]) is None
+
+
+def test_the_stylesheet_colours_each_kind_as_the_chart_does():
+    """The list's and the panel's kind swatches (timeline.css) and the chart's markers
+    (chart_style.KIND_STYLE) must show a kind in one colour: the stylesheet follows the
+    chart's table, and this test says where they differ."""
+    css = (Path(settings.BASE_DIR) / "static" / "timeline" / "timeline.css").read_text()
+    written = dict(re.findall(r"\.kind-([a-z]+) \{ --k: (#[0-9a-f]{6}); \}", css))
+    expected = {kind.value: colour for kind, (colour, _symbol) in chart_style.KIND_STYLE.items()}
+    assert written == expected
