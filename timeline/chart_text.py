@@ -109,26 +109,40 @@ def describe(terms, disputes, *, totals, tone_days, countries=(), view=None, tod
         start = view_from or totals.first
         end = view_to or totals.last
     names = " – ".join(name for _code, name in countries)
+    parts = [
+        _("Timeline of %(names)s relations from %(start)s to %(end)s.")
+        % {"names": names, "start": format_date(start), "end": format_date(end)},
+        *counted(totals),
+        *in_office(terms, countries, start, end),
+        *disputed(disputes, start, end),
+        *temperature(tone_days),
+        _("Every event is listed below the chart."),
+    ]
+    return " ".join(parts)
+
+
+def counted(totals):
+    """["27 events (9 statements, …).", "1 was cancelled."]"""
+    if not totals.count:
+        return [_("No events match these filters.")]
     by_kind = ", ".join(
         f"{n} {Event.Kind(kind).label if n == 1 else plural_kind(kind)}"
         for kind, n in sorted(totals.by_kind.items(), key=lambda kv: -kv[1])
     )
-    parts = [
-        _("Timeline of %(names)s relations from %(start)s to %(end)s.")
-        % {"names": names, "start": format_date(start), "end": format_date(end)}
+    sentences = [
+        ngettext("%(n)d event", "%(n)d events", totals.count) % {"n": totals.count}
+        + (f" ({by_kind})." if by_kind else ".")
     ]
-    if totals.count:
-        parts.append(
-            ngettext("%(n)d event", "%(n)d events", totals.count) % {"n": totals.count}
-            + (f" ({by_kind})." if by_kind else ".")
+    if totals.cancelled:
+        sentences.append(
+            ngettext("%(n)d was cancelled.", "%(n)d were cancelled.", totals.cancelled)
+            % {"n": totals.cancelled}
         )
-        if totals.cancelled:
-            parts.append(
-                ngettext("%(n)d was cancelled.", "%(n)d were cancelled.", totals.cancelled)
-                % {"n": totals.cancelled}
-            )
-    else:
-        parts.append(_("No events match these filters."))
+    return sentences
+
+
+def in_office(terms, countries, start, end):
+    """["In office: France: Hollande, Macron; Russia: Putin."] or []."""
     offices = leading_office(terms)
     holders = []
     for code, name in countries:
@@ -138,23 +152,28 @@ def describe(terms, disputes, *, totals, tone_days, countries=(), view=None, tod
                 _("%(country)s: %(people)s")
                 % {"country": name, "people": ", ".join(dict.fromkeys(people))}
             )
-    if holders:
-        parts.append(_("In office: %(list)s.") % {"list": "; ".join(holders)})
+    return [_("In office: %(list)s.") % {"list": "; ".join(holders)}] if holders else []
+
+
+def disputed(disputes, start, end):
     shown = [d for d in disputes if d.start <= end and (d.end is None or d.end >= start)]
-    if shown:
-        parts.append(
-            _("Disputes: %(list)s.") % {"list": "; ".join(f"{d} ({d.span_display})" for d in shown)}
-        )
+    if not shown:
+        return []
+    return [
+        _("Disputes: %(list)s.") % {"list": "; ".join(f"{d} ({d.span_display})" for d in shown)}
+    ]
+
+
+def temperature(tone_days):
     tone = latest_tone(tone_days)
-    if tone is not None:
-        parts.append(
-            _(
-                "The relations temperature ends at %(value)s on a scale from −10 (conflict) to +10 (co-operation)."
-            )
-            % {"value": written(tone, 1)}
+    if tone is None:
+        return []
+    return [
+        _(
+            "The relations temperature ends at %(value)s on a scale from −10 (conflict) to +10 (co-operation)."
         )
-    parts.append(_("Every event is listed below the chart."))
-    return " ".join(parts)
+        % {"value": written(tone, 1)}
+    ]
 
 
 PLURAL_KINDS = {

@@ -218,20 +218,23 @@ def annotations(lane_domain, tone_domain, months, empty):
     return notes
 
 
+# The temperature's zero: a dotted line across the bottom panel.
+ZERO_LINE = {
+    "type": "line",
+    "xref": "paper",
+    "x0": 0,
+    "x1": 1,
+    "yref": "y2",
+    "y0": 0,
+    "y1": 0,
+    "line": {"color": MUTED, "width": 1, "dash": "dot"},
+}
+
+
 def figure_layout(lanes, window, uirevision, months, empty):
     tickvals, ticktext = lane_ticks(lanes)
     margin = {**MARGIN, "l": left_margin(ticktext, TICK_FONT_SIZE), "autoexpand": False}
     height, lane_domain, tone_domain = panels(lanes, margin)
-    zero_line = {
-        "type": "line",
-        "xref": "paper",
-        "x0": 0,
-        "x1": 1,
-        "yref": "y2",
-        "y0": 0,
-        "y1": 0,
-        "line": {"color": MUTED, "width": 1, "dash": "dot"},
-    }
     return {
         "height": height,
         "autosize": True,
@@ -249,47 +252,61 @@ def figure_layout(lanes, window, uirevision, months, empty):
         },
         "uirevision": uirevision,
         "showlegend": False,
-        "xaxis": {
-            "type": "date",
-            "range": [iso(window[0]), iso(window[1])],
-            "uirevision": uirevision,
-            # Panning and zooming out stop at the view's ends: nothing lies beyond them.
-            "minallowed": iso(window[0]),
-            "maxallowed": iso(window[1]),
-            "showgrid": True,
-            "gridcolor": GRID,
-            "linecolor": MUTED,
-            "ticks": "outside",
-            "anchor": "y2",
-            "automargin": False,
-        },
-        "yaxis": {
-            "domain": lane_domain,
-            "range": [lanes.y - 0.4, -0.6],
-            "fixedrange": True,
-            "tickvals": tickvals,
-            "ticktext": ticktext,
-            "tickfont": {"size": TICK_FONT_SIZE},
-            "showgrid": False,
-            "zeroline": False,
-            "automargin": False,
-            "ticklabelstandoff": TICK_STANDOFF,
-        },
-        "yaxis2": {
-            "domain": tone_domain,
-            "range": [TONE_MIN - 1, TONE_MAX + 1],
-            "fixedrange": True,
-            "tickvals": [TONE_MIN, TONE_MIN / 2, 0, TONE_MAX / 2, TONE_MAX],
-            "ticktext": ["−10", "−5", "0", "+5", "+10"],
-            "tickfont": {"size": TICK_FONT_SIZE},
-            "showgrid": True,
-            "gridcolor": GRID,
-            "zeroline": False,
-            "automargin": False,
-            "ticklabelstandoff": TICK_STANDOFF,
-        },
-        "shapes": [zero_line, *separators(lanes)],
+        "xaxis": time_axis(window, uirevision),
+        "yaxis": lanes_axis(lanes, lane_domain, tickvals, ticktext),
+        "yaxis2": tone_axis(tone_domain),
+        "shapes": [ZERO_LINE, *separators(lanes)],
         "annotations": annotations(lane_domain, tone_domain, months, empty),
+    }
+
+
+def time_axis(window, uirevision):
+    return {
+        "type": "date",
+        "range": [iso(window[0]), iso(window[1])],
+        "uirevision": uirevision,
+        # Panning and zooming out stop at the view's ends: nothing lies beyond them.
+        "minallowed": iso(window[0]),
+        "maxallowed": iso(window[1]),
+        "showgrid": True,
+        "gridcolor": GRID,
+        "linecolor": MUTED,
+        "ticks": "outside",
+        "anchor": "y2",
+        "automargin": False,
+    }
+
+
+def lanes_axis(lanes, domain, tickvals, ticktext):
+    """The upper panel's axis: one category per lane (offices, disputes, kinds), top down."""
+    return {
+        "domain": domain,
+        "range": [lanes.y - 0.4, -0.6],
+        "fixedrange": True,
+        "tickvals": tickvals,
+        "ticktext": ticktext,
+        "tickfont": {"size": TICK_FONT_SIZE},
+        "showgrid": False,
+        "zeroline": False,
+        "automargin": False,
+        "ticklabelstandoff": TICK_STANDOFF,
+    }
+
+
+def tone_axis(domain):
+    """The lower panel's axis: the temperature from −10 to +10."""
+    return {
+        "domain": domain,
+        "range": [TONE_MIN - 1, TONE_MAX + 1],
+        "fixedrange": True,
+        "tickvals": [TONE_MIN, TONE_MIN / 2, 0, TONE_MAX / 2, TONE_MAX],
+        "ticktext": ["−10", "−5", "0", "+5", "+10"],
+        "tickfont": {"size": TICK_FONT_SIZE},
+        "showgrid": True,
+        "gridcolor": GRID,
+        "zeroline": False,
+        "automargin": False,
+        "ticklabelstandoff": TICK_STANDOFF,
     }
 
 

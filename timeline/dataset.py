@@ -151,152 +151,152 @@ class Loader:
         return self.report
 
     def load_reference(self):
+        """Every row the events refer to, each file in the order its references need."""
+        self.load_countries()
+        self.load_people()
+        self.load_organizations()
+        self.load_places()
+        self.load_offices()
+        self.load_tags()
+        self.load_disputes()
+
+    def country_or_none(self, where, code):
+        return self.lookup(Country, where, code=code) if code else None
+
+    def load_countries(self):
         for where, row in self.rows("countries.csv"):
-            self.upsert(
-                Country,
-                {"code": row["code"]},
-                {"name": row["name"], "name_fr": row.get("name_fr") or ""},
-                where,
-            )
+            values = {"name": row["name"], "name_fr": row.get("name_fr") or ""}
+            self.upsert(Country, {"code": row["code"]}, values, where)
+
+    def load_people(self):
         for where, row in self.rows("people.csv"):
-            country = self.lookup(Country, where, code=row["country"]) if row["country"] else None
-            self.upsert(
-                Person,
-                {"slug": row["slug"]},
-                {"name": row["name"], "name_fr": row.get("name_fr") or "", "country": country},
-                where,
-            )
+            values = {
+                "name": row["name"],
+                "name_fr": row.get("name_fr") or "",
+                "country": self.country_or_none(where, row["country"]),
+            }
+            self.upsert(Person, {"slug": row["slug"]}, values, where)
+
+    def load_organizations(self):
         for where, row in self.rows("organizations.csv"):
-            country = self.lookup(Country, where, code=row["country"]) if row["country"] else None
-            self.upsert(
-                Organization,
-                {"slug": row["slug"]},
-                {"name": row["name"], "kind": row["kind"], "country": country},
-                where,
-            )
+            country = self.country_or_none(where, row["country"])
+            values = {"name": row["name"], "kind": row["kind"], "country": country}
+            self.upsert(Organization, {"slug": row["slug"]}, values, where)
+
+    def load_places(self):
         for where, row in self.rows("places.csv"):
-            country = self.lookup(Country, where, code=row["country"]) if row["country"] else None
+            country = self.country_or_none(where, row["country"])
             values = {"country": country, "latitude": None, "longitude": None}
             if row["latitude"]:
                 values["latitude"] = Place._meta.get_field("latitude").to_python(row["latitude"])
                 values["longitude"] = Place._meta.get_field("longitude").to_python(row["longitude"])
             self.upsert(Place, {"name": row["name"]}, values, where)
+
+    def load_offices(self):
         for where, row in self.rows("offices.csv"):
-            self.upsert(
-                OfficeTerm,
-                {
-                    "person": self.lookup(Person, where, slug=row["person"]),
-                    "office": row["office"],
-                    "start": parse_date(row["start"], where),
-                },
-                {
-                    "country": self.lookup(Country, where, code=row["country"]),
-                    "end": parse_date(row["end"], where),
-                },
-                where,
-            )
-        if (self.directory / "tags.csv").exists():  # optional: tags are also made from events.csv
-            for where, row in self.rows("tags.csv"):
-                self.upsert(
-                    Tag,
-                    {"slug": row["slug"]},
-                    {"name": row["name"], "name_fr": row.get("name_fr") or ""},
-                    where,
-                )
+            key = {
+                "person": self.lookup(Person, where, slug=row["person"]),
+                "office": row["office"],
+                "start": parse_date(row["start"], where),
+            }
+            values = {
+                "country": self.lookup(Country, where, code=row["country"]),
+                "end": parse_date(row["end"], where),
+            }
+            self.upsert(OfficeTerm, key, values, where)
+
+    def load_tags(self):
+        if not (self.directory / "tags.csv").exists():  # optional: events.csv makes tags too
+            return
+        for where, row in self.rows("tags.csv"):
+            values = {"name": row["name"], "name_fr": row.get("name_fr") or ""}
+            self.upsert(Tag, {"slug": row["slug"]}, values, where)
+
+    def load_disputes(self):
         for where, row in self.rows("disputes.csv"):
-            dispute = self.upsert(
-                Dispute,
-                {"slug": row["slug"]},
-                {
-                    "name": row["name"],
-                    "name_fr": row.get("name_fr") or "",
-                    "summary": row["summary"],
-                    "summary_fr": row.get("summary_fr") or "",
-                    "start": parse_date(row["start"], where),
-                    "end": parse_date(row["end"], where),
-                    "status": row["status"],
-                },
-                where,
-            )
-            add_missing(
-                dispute.parties,
-                [self.lookup(Country, where, code=c) for c in split(row["parties"])],
-            )
+            values = {
+                "name": row["name"],
+                "name_fr": row.get("name_fr") or "",
+                "summary": row["summary"],
+                "summary_fr": row.get("summary_fr") or "",
+                "start": parse_date(row["start"], where),
+                "end": parse_date(row["end"], where),
+                "status": row["status"],
+            }
+            dispute = self.upsert(Dispute, {"slug": row["slug"]}, values, where)
+            parties = [self.lookup(Country, where, code=c) for c in split(row["parties"])]
+            add_missing(dispute.parties, parties)
 
     def load_events(self):
         sources = {}
         for where, row in self.rows("sources.csv"):
             sources.setdefault(row["event"], []).append((where, row))
-
         for where, row in self.rows("events.csv"):
             existing = Event.objects.filter(slug=row["slug"]).first()
-            event = self.upsert(
-                Event,
-                {"slug": row["slug"]},
-                {
-                    "title": row["title"],
-                    "title_fr": row.get("title_fr") or "",
-                    "kind": row["kind"],
-                    "start": parse_date(row["start"], where),
-                    "end": parse_date(row["end"], where),
-                    "date_precision": row["precision"] or "day",
-                    "cancelled": row["cancelled"].strip().lower() == "yes",
-                    "summary": row["summary"],
-                    "summary_fr": row.get("summary_fr") or "",
-                    "quote": row["quote"],
-                    "quote_fr": row.get("quote_fr") or "",
-                    "place": self.lookup(Place, where, name=row["place"]) if row["place"] else None,
-                    "tone": parse_int(row["tone"], where),
-                    # A new event starts as a draft: it is published once its sources exist.
-                    "state": existing.state if existing else Event.State.DRAFT,
-                },
-                where,
-            )
-            add_missing(
-                event.countries,
-                [self.lookup(Country, where, code=c) for c in split(row["countries"])],
-            )
-            # `about` (optional column): countries the event is about without taking part.
-            add_missing(
-                event.about,
-                [self.lookup(Country, where, code=c) for c in split(row.get("about") or "")],
-            )
-            add_missing(
-                event.disputes,
-                [self.lookup(Dispute, where, slug=s) for s in split(row["disputes"])],
-            )
-            tags = [
-                Tag.objects.filter(slug=slug).first()
-                or self.upsert(Tag, {"slug": slug}, {"name": slug.replace("-", " ")}, where)
-                for slug in split(row["tags"])
-            ]
-            add_missing(event.tags, tags)
-            for slug, role in parse_pairs(row["people"]):
-                self.participation(event, where, role, person=self.lookup(Person, where, slug=slug))
-            for slug, role in parse_pairs(row["organizations"]):
-                self.participation(
-                    event, where, role, organization=self.lookup(Organization, where, slug=slug)
-                )
-            event_sources = sources.pop(event.slug, [])
-            if not event_sources and not event.sources.exists():
-                raise DatasetError(f"{where}: event {event.slug!r} has no source in sources.csv")
-            for source_where, source in event_sources:
-                self.upsert(
-                    Source,
-                    {"event": event, "url": source["url"], "title": source["title"]},
-                    {
-                        "publisher": source["publisher"],
-                        "author": source["author"],
-                        "published": parse_date(source["published"], source_where),
-                        "quote": source["quote"],
-                    },
-                    source_where,
-                )
+            event = self.load_event(where, row, existing)
+            self.link_event(event, where, row)
+            self.load_sources_of(event, where, sources.pop(event.slug, []))
             if existing is None:
                 self.upsert(Event, {"pk": event.pk}, {"state": Event.State.PUBLISHED}, where)
-
         for slug, rows in sources.items():
             raise DatasetError(f"{rows[0][0]}: source for unknown event {slug!r}")
+
+    def load_event(self, where, row, existing):
+        values = {
+            "title": row["title"],
+            "title_fr": row.get("title_fr") or "",
+            "kind": row["kind"],
+            "start": parse_date(row["start"], where),
+            "end": parse_date(row["end"], where),
+            "date_precision": row["precision"] or "day",
+            "cancelled": row["cancelled"].strip().lower() == "yes",
+            "summary": row["summary"],
+            "summary_fr": row.get("summary_fr") or "",
+            "quote": row["quote"],
+            "quote_fr": row.get("quote_fr") or "",
+            "place": self.lookup(Place, where, name=row["place"]) if row["place"] else None,
+            "tone": parse_int(row["tone"], where),
+            # A new event starts as a draft: it is published once its sources exist.
+            "state": existing.state if existing else Event.State.DRAFT,
+        }
+        return self.upsert(Event, {"slug": row["slug"]}, values, where)
+
+    def link_event(self, event, where, row):
+        """Its countries, the countries it is about, disputes, tags and participants."""
+        countries = [self.lookup(Country, where, code=c) for c in split(row["countries"])]
+        add_missing(event.countries, countries)
+        # `about` (optional column): countries the event is about without taking part.
+        about = [self.lookup(Country, where, code=c) for c in split(row.get("about") or "")]
+        add_missing(event.about, about)
+        disputes = [self.lookup(Dispute, where, slug=s) for s in split(row["disputes"])]
+        add_missing(event.disputes, disputes)
+        tags = [
+            Tag.objects.filter(slug=slug).first()
+            or self.upsert(Tag, {"slug": slug}, {"name": slug.replace("-", " ")}, where)
+            for slug in split(row["tags"])
+        ]
+        add_missing(event.tags, tags)
+        for slug, role in parse_pairs(row["people"]):
+            self.participation(event, where, role, person=self.lookup(Person, where, slug=slug))
+        for slug, role in parse_pairs(row["organizations"]):
+            organization = self.lookup(Organization, where, slug=slug)
+            self.participation(event, where, role, organization=organization)
+
+    def load_sources_of(self, event, where, rows):
+        if not rows and not event.sources.exists():
+            raise DatasetError(f"{where}: event {event.slug!r} has no source in sources.csv")
+        for source_where, source in rows:
+            self.upsert(
+                Source,
+                {"event": event, "url": source["url"], "title": source["title"]},
+                {
+                    "publisher": source["publisher"],
+                    "author": source["author"],
+                    "published": parse_date(source["published"], source_where),
+                    "quote": source["quote"],
+                },
+                source_where,
+            )
 
     def participation(self, event, where, role, **actor):
         if role not in Participation.Role.values:

@@ -127,91 +127,91 @@ def random_date(rng):
 def generate_events(count, *, seed=1, progress=None):
     """Create `count` published synthetic events; returns how many were made."""
     rng = random.Random(seed)
-    countries, people, organizations, places, disputes, tags = ensure_reference()
-    kinds, weights = [k[0] for k in KINDS], [k[1] for k in KINDS]
-    tone_range = {k[0]: k[2] for k in KINDS}
+    reference = ensure_reference()
     first = Event.objects.filter(slug__startswith=SLUG_PREFIX).count()
     made = 0
     while made < count:
         size = min(BATCH, count - made)
         with transaction.atomic():
-            events = []
-            for n in range(first + made, first + made + size):
-                kind = rng.choices(kinds, weights)[0]
-                start, precision = random_date(rng)
-                lasting = kind in ("summit", "visit", "protest") and precision == Precision.DAY
-                end = (
-                    start + timedelta(days=rng.randint(1, 3))
-                    if lasting and rng.random() < 0.4
-                    else None
-                )
-                events.append(
-                    Event(
-                        slug=f"{SLUG_PREFIX}{seed}-{n:07d}",
-                        title=f"Synthetic {kind} #{n}",
-                        kind=kind,
-                        start=start,
-                        end=end,
-                        date_precision=precision,
-                        cancelled=kind in ("visit", "meeting", "summit") and rng.random() < 0.05,
-                        summary=f"A synthetic {kind} between the two synthetic countries, for benchmarks.",
-                        place=rng.choice(places) if rng.random() < 0.8 else None,
-                        tone=rng.randint(*tone_range[kind]),
-                        state=Event.State.PUBLISHED,
-                    )
-                )
-            events = Event.objects.bulk_create(events)
-            links = Event.countries.through
-            links.objects.bulk_create(
-                [links(event=e, country=c) for e in events for c in countries.values()]
-            )
-            in_dispute = Event.disputes.through
-            in_dispute.objects.bulk_create(
-                [
-                    in_dispute(event=e, dispute=rng.choice(disputes))
-                    for e in events
-                    if rng.random() < 0.4
-                ]
-            )
-            tagged = Event.tags.through
-            tagged.objects.bulk_create(
-                [
-                    tagged(event=e, tag=t)
-                    for e in events
-                    for t in rng.sample(tags, rng.randint(0, 2))
-                ]
-            )
-            Participation.objects.bulk_create(
-                [
-                    Participation(event=e, person=person, role=rng.choice(ROLES))
-                    for e in events
-                    for person in rng.sample(people, rng.randint(1, 2))
-                ]
-                + [
-                    Participation(
-                        event=e, organization=rng.choice(organizations), role="participant"
-                    )
-                    for e in events
-                    if rng.random() < 0.2
-                ]
-            )
-            Source.objects.bulk_create(
-                [
-                    Source(
-                        event=e,
-                        url=f"https://news.example/{e.slug}",
-                        publisher=rng.choice(["Synthetic Wire", "Example Daily", "Test Gazette"]),
-                        title=f"Report on {e.title}",
-                        published=e.start,
-                    )
-                    for e in events
-                ]
-            )
+            numbers = range(first + made, first + made + size)
+            places = reference[3]
+            events = [
+                synthetic_event(rng, f"{SLUG_PREFIX}{seed}-{n:07d}", n, places) for n in numbers
+            ]
+            link_events(rng, Event.objects.bulk_create(events), reference)
             data_changed()  # bulk writes send no signals
         made += size
         if progress:
             progress(made, count)
     return made
+
+
+KIND_NAMES, KIND_WEIGHTS = [k[0] for k in KINDS], [k[1] for k in KINDS]
+TONE_RANGES = {k[0]: k[2] for k in KINDS}
+
+
+def synthetic_event(rng, slug, n, places):
+    """One unsaved published event: its kind by weight, a date in its precision, a tone in
+    its kind's range."""
+    kind = rng.choices(KIND_NAMES, KIND_WEIGHTS)[0]
+    start, precision = random_date(rng)
+    lasting = kind in ("summit", "visit", "protest") and precision == Precision.DAY
+    end = start + timedelta(days=rng.randint(1, 3)) if lasting and rng.random() < 0.4 else None
+    return Event(
+        slug=slug,
+        title=f"Synthetic {kind} #{n}",
+        kind=kind,
+        start=start,
+        end=end,
+        date_precision=precision,
+        cancelled=kind in ("visit", "meeting", "summit") and rng.random() < 0.05,
+        summary=f"A synthetic {kind} between the two synthetic countries, for benchmarks.",
+        place=rng.choice(places) if rng.random() < 0.8 else None,
+        tone=rng.randint(*TONE_RANGES[kind]),
+        state=Event.State.PUBLISHED,
+    )
+
+
+def link_events(rng, events, reference):
+    """The saved events' countries, disputes, tags, participants and one source each."""
+    countries, people, organizations, _places, disputes, tags = reference
+    links = Event.countries.through
+    links.objects.bulk_create(
+        [links(event=e, country=c) for e in events for c in countries.values()]
+    )
+    in_dispute = Event.disputes.through
+    in_dispute.objects.bulk_create(
+        [in_dispute(event=e, dispute=rng.choice(disputes)) for e in events if rng.random() < 0.4]
+    )
+    tagged = Event.tags.through
+    tagged.objects.bulk_create(
+        [tagged(event=e, tag=t) for e in events for t in rng.sample(tags, rng.randint(0, 2))]
+    )
+    Participation.objects.bulk_create(
+        [
+            Participation(event=e, person=person, role=rng.choice(ROLES))
+            for e in events
+            for person in rng.sample(people, rng.randint(1, 2))
+        ]
+        + [
+            Participation(event=e, organization=rng.choice(organizations), role="participant")
+            for e in events
+            if rng.random() < 0.2
+        ]
+    )
+    publishers = ["Synthetic Wire", "Example Daily", "Test Gazette"]
+    Source.objects.bulk_create(
+        [
+            Source(
+                event=e,
+                url=f"https://news.example/{e.slug}",
+                publisher=rng.choice(publishers),
+                title=f"Report on {e.title}",
+                published=e.start,
+            )
+            for e in events
+        ]
+    )
 
 
 def delete_events():
