@@ -11,6 +11,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from timeline.first_paint import CHART_VISIBLE_HASH
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -75,6 +77,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that it sees the Vary headers the others add (timeline/http_cache.py).
+    "timeline.http_cache.PublicCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -175,7 +179,9 @@ else:
 # 'unsafe-inline'; scripts stay nonce-only.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    # The public pages' one inline script by its hash (they are cached whole: no nonce);
+    # nonces for the admin's.
+    "script-src": [CSP.SELF, CSP.NONCE, CHART_VISIBLE_HASH],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF, "data:"],

@@ -1,9 +1,12 @@
 """Content Security Policy on every HTML page, and the production deployment settings
 (issue 6, items 3 and 4).
 
-CSP: `script-src 'self' 'nonce-…'` (no 'unsafe-inline', no 'unsafe-eval'), `object-src
-'none'`, `base-uri 'none'`, `frame-ancestors 'none'` everywhere but /embed/; every <script>
-of every page carries the page's nonce; no inline event-handler attribute (on…=) anywhere.
+CSP: `script-src 'self' …` (no 'unsafe-inline', no 'unsafe-eval'), `object-src 'none'`,
+`base-uri 'none'`, `frame-ancestors 'none'` everywhere but /embed/. The admin's scripts carry
+the response's nonce. The public pages, cached whole (timeline/http_cache.py), carry none:
+their scripts are files of our origin, and their one inline script is allowed by its hash
+(timeline/first_paint.py), as a hash-based strict CSP does. No inline event-handler
+attribute (on…=) anywhere.
 
 Deployment: `manage.py check --deploy --fail-level WARNING` in a fresh interpreter with
 the production environment (DEBUG off, a long random SECRET_KEY, ALLOWED_HOSTS) reports no
@@ -12,7 +15,10 @@ and nosniff. The subprocess gets an environment built from scratch: it must not 
 the test run's SECURE_SSL_REDIRECT=0 / SECURE_COOKIES=0 (tests/environment.py).
 """
 
+import base64
+import hashlib
 import json
+import re
 import secrets
 import subprocess
 import sys
@@ -63,11 +69,12 @@ def tags_of(response):
 
 def assert_strict_policy(response, *, frameable=False, scripts_expected=True):
     """Check the policy; return its nonce. Django adds the nonce to the header only when the
-    page used it: a partial without <script> gets `script-src 'self'`, stricter still."""
+    page used it: a public page or a partial gets `script-src 'self' 'sha256-…'`."""
     path = response.request["PATH_INFO"]
     csp = policy(response)
     scripts = csp["script-src"]
-    assert "'self'" in scripts, path
+    assert scripts[0] == "'self'", path
+    assert all(source.startswith(("'nonce-", "'sha256-")) for source in scripts[1:]), path
     nonces = [source for source in scripts if source.startswith("'nonce-")]
     assert len(nonces) == (1 if scripts_expected else 0), (path, scripts)
     assert not {"'unsafe-inline'", "'unsafe-eval'", "*", "data:", "http:", "https:"} & set(
@@ -106,6 +113,44 @@ def assert_scripts_carry_the_nonce(response, nonce):
     assert handlers == [], (path, handlers)
 
 
+def scripts_with_code(response):
+    """[(attributes, text)] of every <script> of the page."""
+    tags = [attrs for tag, attrs in tags_of(response) if tag == "script"]
+    texts = re.findall(r"<script\b[^>]*>(.*?)</script>", response.content.decode(), re.S)
+    assert len(tags) == len(texts), response.request["PATH_INFO"]
+    return list(zip(tags, texts, strict=True))
+
+
+def digest(code):
+    return "'sha256-" + base64.b64encode(hashlib.sha256(code.encode()).digest()).decode() + "'"
+
+
+def assert_public_page_is_locked_down(response, *, frameable=False):
+    """No nonce (the page is cached whole); each script a file of our origin or an inline
+    script whose hash the policy lists; no handler attribute."""
+    path = response.request["PATH_INFO"]
+    assert response.status_code == 200, path
+    assert_strict_policy(response, frameable=frameable, scripts_expected=False)
+    allowed = policy(response)["script-src"]
+    code = [
+        (attrs, text) for attrs, text in scripts_with_code(response) if not is_data_block(attrs)
+    ]
+    assert code, f"no script on {path}: the check would prove nothing"
+    for attrs, text in code:
+        assert "nonce" not in attrs, (path, attrs)
+        if "src" in attrs:
+            assert attrs["src"].startswith("/static/") and not text.strip(), (path, attrs)
+        else:
+            assert digest(text) in allowed, (path, text[:80])
+    handlers = [
+        (tag, name)
+        for tag, attrs in tags_of(response)
+        for name in attrs
+        if name.lower().startswith("on")
+    ]
+    assert handlers == [], (path, handlers)
+
+
 def assert_html_is_locked_down(response, *, frameable=False):
     assert response.status_code == 200, response.request["PATH_INFO"]
     assert response["Content-Type"].startswith("text/html")
@@ -122,14 +167,22 @@ def published_slug(dataset):
     return Event.objects.published().order_by("start").values_list("slug", flat=True).first()
 
 
-def test_it_sends_a_strict_policy_and_nonced_scripts_on_the_public_pages(client, published_slug):
-    for path in ("/", "/?dispute=syria", f"/events/{published_slug}/"):
-        assert_html_is_locked_down(client.get(path))
+def test_it_sends_a_strict_policy_and_allowed_scripts_on_the_public_pages(client, published_slug):
+    for path in ("/", "/fr/", "/?dispute=syria", f"/events/{published_slug}/"):
+        assert_public_page_is_locked_down(client.get(path))
+
+
+def test_a_public_page_served_from_the_cache_is_the_same_page_under_the_same_policy(
+    client, dataset
+):
+    first, second = client.get("/?dispute=syria"), client.get("/?dispute=syria")
+    assert second.content == first.content and second["ETag"] == first["ETag"]
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
 
 
 def test_it_lets_only_the_embed_page_be_framed(client, dataset):
-    nonce = assert_html_is_locked_down(client.get("/embed/"), frameable=True)
-    assert assert_html_is_locked_down(client.get("/embed/?dispute=syria"), frameable=True) != nonce
+    assert_public_page_is_locked_down(client.get("/embed/"), frameable=True)
+    assert_public_page_is_locked_down(client.get("/embed/?dispute=syria"), frameable=True)
 
 
 def test_it_sends_the_policy_on_partials_and_error_pages_too(client, published_slug):
@@ -143,15 +196,15 @@ def test_it_sends_the_policy_on_partials_and_error_pages_too(client, published_s
         assert not [n for _, attrs in tags_of(response) for n in attrs if n.startswith("on")]
     response = client.get("/?from=nope")
     assert response.status_code == 400
-    assert_scripts_carry_the_nonce(response, assert_strict_policy(response))
+    assert_strict_policy(response, scripts_expected=False)
     response = client.get("/events/no-such-event/")
     assert response.status_code == 404
     assert_strict_policy(response, scripts_expected="<script" in response.content.decode())
 
 
-def test_it_uses_a_fresh_nonce_per_response(client, dataset):
-    first = assert_strict_policy(client.get("/"))
-    second = assert_strict_policy(client.get("/"))
+def test_the_admin_uses_a_fresh_nonce_per_response(client, db):
+    first = assert_strict_policy(client.get("/admin/login/"))
+    second = assert_strict_policy(client.get("/admin/login/"))
     assert first != second and len(first) >= 16
 
 

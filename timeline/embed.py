@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 
 from .figures import timeline_for
 from .forms import TimelineFilter
+from .http_cache import DATA, PAGE, cached_publicly, every_country
 from .views import dashboard_context, wants_partial
 
 DEFAULT_WIDTH = 800
@@ -69,6 +70,7 @@ def iframe_html(src, width, height, title):
 
 
 @require_safe
+@cached_publicly(PAGE)
 @gzip_page
 @xframe_options_exempt
 def embed(request):
@@ -106,6 +108,7 @@ def positive_int(value):
 
 
 @require_safe
+@cached_publicly(DATA, every_country)
 def oembed(request):
     """oEmbed 1.0: a "rich" answer whose html is the iframe of the embed page."""
     fmt = request.GET.get("format", "json")

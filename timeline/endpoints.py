@@ -11,6 +11,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from .forms import TimelineFilter
+from .http_cache import DATA, cached_publicly, pair_codes
 
 
 def cors(response):
@@ -29,12 +30,19 @@ def bad_request(*forms_with_errors):
     return cors(JsonResponse({"error": message % {"names": names}, "errors": errors}, status=400))
 
 
+def global_only(request, *args, **kwargs):
+    """Answers about no pair (the API's index): only the global version counts."""
+    return ()
+
+
 def data_endpoint(view=None, *, filters=True):
     """Decorate view(request, form) (view(request) with filters=False): the form is a valid
-    TimelineFilter of the request's parameters; the answer gets CORS and gzip."""
+    TimelineFilter of the request's parameters; the answer gets CORS and gzip, and is cached
+    as a whole per URL and data version of its pair (http_cache.py)."""
 
     def decorate(view):
         @require_safe
+        @cached_publicly(DATA, pair_codes if filters else global_only)
         @gzip_page
         @wraps(view)
         def endpoint(request, *args, **kwargs):

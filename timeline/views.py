@@ -31,6 +31,7 @@ from .forms import (
     counted_page,
     normalise_pair,
 )
+from .http_cache import PAGE, cached_publicly, every_country
 from .models import Participation
 
 LIST_PAGE_SIZE = 50
@@ -97,6 +98,7 @@ def page_urls(request, page):
 
 
 @require_safe
+@cached_publicly(PAGE, every_country)
 @gzip_page
 def dashboard(request):
     form = TimelineFilter(request.GET)
@@ -131,6 +133,7 @@ def chart(request, form):
 
 
 @require_safe
+@cached_publicly(PAGE, every_country)
 @gzip_page
 def event_detail(request, slug):
     event = selectors.event_with_sources(slug)
@@ -146,6 +149,7 @@ MAX_CHOICE = 12
 
 
 @require_safe
+@cached_publicly(PAGE, every_country)
 @gzip_page
 def events_here(request):
     """The events whose markers lie on each other where the reader clicked (?event=a&event=b):
