@@ -95,8 +95,10 @@ restore:
 # another process edits events; fails on any error, "database is locked" or lost write.
 DURATION ?= 30
 CONNECTIONS ?= 64
+ONLY ?=
+WRITE_INTERVAL ?=
 loadtest: collectstatic
-	$(PYTHON) bench/loadtest.py --duration $(DURATION) --connections $(CONNECTIONS)
+	$(PYTHON) bench/loadtest.py --duration $(DURATION) --connections $(CONNECTIONS) $(if $(ONLY),--only $(ONLY)) $(if $(WRITE_INTERVAL),--write-interval $(WRITE_INTERVAL))
 
 # Benchmarks: the app against its floor, TimelineJS 3 and vis-timeline 8 (installed from npm
 # into bench/.cache/), per size of synthetic data; results in bench/README.md.

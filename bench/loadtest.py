@@ -190,6 +190,11 @@ def main():
         help=f"drive one pair's view, e.g. {SYNTHETIC_PAIR} (the 2,000 "
         "synthetic events); default: the site's default view",
     )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="drive one endpoint alone, by its path: /embed/, / or /api/events/ (default: all)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--writer", metavar="OUT", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -203,6 +208,11 @@ def main():
         )
 
     with_pair(args.pair)
+    if args.only:
+        chosen = [e for e in ENDPOINTS if e[1].split("?")[0] == args.only]
+        if not chosen:
+            parser.error(f"--only {args.only}: not one of {', '.join(e[1] for e in ENDPOINTS)}")
+        ENDPOINTS[:] = chosen
     workdir = Path(tempfile.mkdtemp(prefix="loadtest-"))
     server = writer = None
     try:
@@ -214,7 +224,7 @@ def main():
         server = start_gunicorn(
             env, port, log, workers=args.workers, extra=["--backlog", "2048", "--timeout", "60"]
         )
-        wait_until_up(port, server, ENDPOINTS[2][1])
+        wait_until_up(port, server, ENDPOINTS[-1][1])
         print(
             f"gunicorn: {args.workers} workers on 127.0.0.1:{port}, SQLite (WAL) {db}\n"
             f"load: {args.connections} connections for {args.duration:g} s on "
