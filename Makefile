@@ -97,8 +97,10 @@ DURATION ?= 30
 CONNECTIONS ?= 64
 ONLY ?=
 WRITE_INTERVAL ?=
+PROXY ?=
 loadtest: collectstatic
-	$(PYTHON) bench/loadtest.py --duration $(DURATION) --connections $(CONNECTIONS) $(if $(ONLY),--only $(ONLY)) $(if $(WRITE_INTERVAL),--write-interval $(WRITE_INTERVAL))
+	$(if $(PROXY),@scripts/system-packages proxy)
+	$(PYTHON) bench/loadtest.py --duration $(DURATION) --connections $(CONNECTIONS) $(if $(ONLY),--only $(ONLY)) $(if $(WRITE_INTERVAL),--write-interval $(WRITE_INTERVAL)) $(if $(PROXY),--proxy)
 
 # Benchmarks: the app against its floor, TimelineJS 3 and vis-timeline 8 (installed from npm
 # into bench/.cache/), per size of synthetic data; results in bench/README.md.

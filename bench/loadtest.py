@@ -31,6 +31,7 @@ import threading
 import time
 from pathlib import Path
 
+import proxy
 from common import (
     ROOT,
     SYNTHETIC_PAIR,
@@ -154,6 +155,50 @@ def run_writer(duration, interval, out_path, seed):
     )
 
 
+def edit_marker(marker):
+    """`--edit-marker`: put marker in the title of an event of the default view, and return
+    once committed (the proxy's freshness is measured from then)."""
+    import django
+
+    django.setup()
+    from timeline.models import Event
+
+    event = Event.objects.published().filter(countries__code="FR").order_by("-start").first()
+    event.title = f"{event.title[:150]} {marker}"
+    event.save()
+
+
+def edit_through_proxy(env, front, seconds_before, found):
+    """After seconds_before, edit an event (another process) and time how long readers of
+    /embed/ through the proxy take to see it: found["edit_visible_s"]."""
+    time.sleep(seconds_before)
+    marker = f"proxyedit{random.randrange(10**9)}"
+    subprocess.run(
+        [sys.executable, __file__, "--edit-marker", marker], env=env, cwd=ROOT, check=True
+    )
+    found["edit_visible_s"] = proxy.seconds_until_visible(front, ENDPOINTS[0][1], marker)
+
+
+def report_proxy(workdir, through_proxy):
+    """Print the proxy's hit ratio and how long an edit took to show; 1 if it never did."""
+    statuses = proxy.cache_statuses(workdir)
+    total = sum(statuses.values()) or 1
+    cached = sum(n for status, n in statuses.items() if status in proxy.SERVED_FROM_CACHE)
+    hits = statuses.get("HIT", 0) + statuses.get("STALE", 0) + statuses.get("UPDATING", 0)
+    print(
+        f"proxy: {total:,} requests, served without a render {cached / total:.1%} "
+        f"(hit ratio {hits / total:.1%}; "
+        + ", ".join(f"{status} {n:,}" for status, n in statuses.most_common())
+        + ")"
+    )
+    visible = through_proxy.get("edit_visible_s")
+    if visible is None:
+        print("proxy: an edit made during the load did NOT show through the proxy within 30 s")
+        return 1
+    print(f"proxy: an edit made during the load showed through the proxy after {visible:.2f} s")
+    return 0
+
+
 def check_writes(db_path, written):
     """The recorded writes that the database does not hold (re-read with plain sqlite3)."""
     lost = []
@@ -195,12 +240,20 @@ def main():
         default="",
         help="drive one endpoint alone, by its path: /embed/, / or /api/events/ (default: all)",
     )
+    parser.add_argument(
+        "--proxy",
+        action="store_true",
+        help="drive nginx's proxy cache (deploy/nginx.conf) in front of gunicorn",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--edit-marker", help=argparse.SUPPRESS)
     parser.add_argument("--writer", metavar="OUT", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.writer:
         return run_writer(args.duration, args.write_interval, args.writer, seed=1)
+    if args.edit_marker:
+        return edit_marker(args.edit_marker)
 
     if not (ROOT / "staticfiles" / "staticfiles.json").exists():
         raise SystemExit(
@@ -214,7 +267,8 @@ def main():
             parser.error(f"--only {args.only}: not one of {', '.join(e[1] for e in ENDPOINTS)}")
         ENDPOINTS[:] = chosen
     workdir = Path(tempfile.mkdtemp(prefix="loadtest-"))
-    server = writer = None
+    server = writer = nginx = None
+    through_proxy = {}
     try:
         db = copy_database(cached_database("loadtest", args.events), workdir)
         env = production_env(db)
@@ -225,6 +279,15 @@ def main():
             env, port, log, workers=args.workers, extra=["--backlog", "2048", "--timeout", "60"]
         )
         wait_until_up(port, server, ENDPOINTS[-1][1])
+        target = port
+        if args.proxy:
+            nginx, target = proxy.start_nginx(port, workdir)
+            print(f"nginx: proxy cache on 127.0.0.1:{target} (deploy/nginx.conf)", flush=True)
+            threading.Thread(
+                target=edit_through_proxy,
+                args=(env, target, args.duration * 0.6, through_proxy),
+                daemon=True,
+            ).start()
         print(
             f"gunicorn: {args.workers} workers on 127.0.0.1:{port}, SQLite (WAL) {db}\n"
             f"load: {args.connections} connections for {args.duration:g} s on "
@@ -271,7 +334,7 @@ def main():
 
         backup_thread = threading.Thread(target=backup_midway, daemon=True)
         backup_thread.start()
-        results, elapsed = drive(port, args.connections, args.duration, args.max_requests)
+        results, elapsed = drive(target, args.connections, args.duration, args.max_requests)
         backup_thread.join(120)
         writer_status = writer.wait(timeout=args.duration + 120)
         server.send_signal(signal.SIGTERM)
@@ -339,6 +402,8 @@ def main():
         for message in lost[:10]:
             print(f"    lost: {message}")
         total_errors += len(written["failures"])
+        if args.proxy:
+            total_errors += report_proxy(workdir, through_proxy)
         print(f"errors: {total_errors}")
         print(f"lost writes: {len(lost)}")
         if total_errors or lost:
@@ -348,7 +413,7 @@ def main():
         print("OK")
         return 0
     finally:
-        for process in (writer, server):
+        for process in (writer, nginx, server):
             if process is not None and process.poll() is None:
                 process.kill()
                 process.wait()
