@@ -202,7 +202,7 @@ def test_it_prepares_the_import_again_on_confirm(client, curator, pair):
     response = confirm(client, first)
 
     assert response.status_code == 302 and response.url == URL
-    assert any("unknown country code RU" in m for m in messages_of(response))
+    assert any("Unknown country code RU" in m for m in messages_of(response))
     assert not Event.objects.exists()
 
 

@@ -6,8 +6,9 @@ import pytest
 from django.http import QueryDict
 
 from timeline import selectors
-from timeline.forms import DEFAULT_PAIR, TimelineFilter, normalise_pair
+from timeline.forms import TimelineFilter
 from timeline.models import Event, Participation
+from timeline.pairs import DEFAULT_PAIR, normalise_pair
 
 from . import factories as f
 
@@ -91,6 +92,8 @@ def test_pairs_count_only_published_events(story):
         ("FR-RU", "FR-RU"),
         ("RU-FR", "FR-RU"),
         ("fr-ru", "FR-RU"),
+        (" fr - ru ", "FR-RU"),
+        ("", None),
         ("FRA-RU", None),
         ("FR", None),
         ("FR-FR", None),
@@ -158,7 +161,7 @@ def test_a_tag_on_several_matching_events_lists_each_once(story):
         ("kind=picnic", "kind", "Unknown kind “picnic”"),
         ("kind=meeting&kind=picnic", "kind", "Unknown kind “picnic”"),
         ("pair=FR-XX", "pair", "Unknown pair “FR-XX”"),
-        ("pair=France", "pair", "write two ISO country codes"),
+        ("pair=France", "pair", "two different ISO 3166-1 alpha-2 country codes"),
         ("dispute=atlantis", "dispute", "Unknown dispute “atlantis”"),
         ("person=nobody", "person", "Unknown person “nobody”"),
         ("tag=nothing", "tag", "Unknown tag “nothing”"),

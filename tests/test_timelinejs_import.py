@@ -183,9 +183,9 @@ def test_it_exits_non_zero_on_invalid_rows(pair):
 
 
 def test_it_refuses_an_unknown_country_pair(pair):
-    with pytest.raises(CommandError, match="unknown country code XX"):
+    with pytest.raises(CommandError, match="Unknown country code XX"):
         run(FULL_SHEET, "--pair", "FR-XX")
-    with pytest.raises(CommandError, match="two ISO 3166-1 alpha-2 codes"):
+    with pytest.raises(CommandError, match="two different ISO 3166-1 alpha-2 country codes"):
         run(FULL_SHEET, "--pair", "France-Russia")
     assert not Event.objects.exists()
 

@@ -15,28 +15,19 @@ from django.core.validators import slug_re
 from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_noop, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .caching import cached
 from .dates import format_date
 from .models import Country, Dispute, Event, Participation, Person, Tag
+from .pairs import DEFAULT_PAIR, FORMAT_MESSAGE, normalise_pair
 from .selectors import between, pairs_with_events
 from .translation import ORIGINAL_LANGUAGE, content_language
 
-DEFAULT_PAIR = "FR-RU"
 DATE_FORMAT = "%Y-%m-%d"
 PARAMETERS = ["pair", "from", "to", "kind", "dispute", "person", "tag", "q"]
-
-
-def normalise_pair(value):
-    """'ru-fr', 'FR-RU' -> 'FR-RU' (two distinct ISO alpha-2 codes, sorted); None if not a pair."""
-    codes = (value or "").strip().upper().split("-")
-    if len(codes) != 2 or not all(len(c) == 2 and c.isascii() and c.isalpha() for c in codes):
-        return None
-    if codes[0] == codes[1]:
-        return None
-    return "-".join(sorted(codes))
 
 
 def localized_pair_labels(pairs):
@@ -239,7 +230,7 @@ class TimelineFilter(forms.Form):
         pair = normalise_pair(raw)
         if pair is None:
             raise forms.ValidationError(
-                _("Unknown pair “%(value)s”: write two ISO country codes, e.g. FR-RU."),
+                format_lazy("{} {}", _("Unknown pair “%(value)s”."), FORMAT_MESSAGE),
                 code="invalid",
                 params={"value": raw},
             )

@@ -32,7 +32,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.translation import get_language
 
 from .caching import EVERY, TIMEOUT, data_version
-from .forms import DEFAULT_PAIR, normalise_pair
+from .pairs import DEFAULT_PAIR, normalise_pair
 
 
 @dataclass(frozen=True)

@@ -23,16 +23,10 @@ from . import selectors
 from .credit import credit_of
 from .endpoints import bad_request, data_endpoint
 from .figures import cached_for, timeline_for
-from .forms import (
-    DEFAULT_PAIR,
-    ChartWindow,
-    ListPage,
-    TimelineFilter,
-    counted_page,
-    normalise_pair,
-)
+from .forms import ChartWindow, ListPage, TimelineFilter, counted_page
 from .http_cache import PAGE, cached_publicly, every_country
 from .models import Participation
+from .pairs import DEFAULT_PAIR, normalise_pair
 
 LIST_PAGE_SIZE = 50
 

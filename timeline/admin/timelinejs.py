@@ -37,8 +37,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from .. import roles
 from ..interchange.timelinejs_import import ImportFailed, prepare_import, write_import
-from ..models import Country, Event
+from ..models import Event
+from ..pairs import pair_countries
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +51,6 @@ SESSIONS_KEPT = 3  # pending previews per session; older ones are dropped with t
 STORE_MAX_AGE = 24 * 60 * 60
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 REASON = "Imported from TimelineJS (admin)"
-PAIR = re.compile(r"([A-Z]{2})-([A-Z]{2})")
 WHERE = re.compile(r"((?:row|event) \d+): (.*)", re.DOTALL)
 
 
@@ -122,31 +123,10 @@ class TimelineJSImportForm(forms.Form):
         return upload
 
     def clean_pair(self):
-        value = "".join(self.cleaned_data["pair"].split()).upper()
-        if not value:
+        value = self.cleaned_data["pair"]
+        if not value.strip():
             return ""
-        match = PAIR.fullmatch(value)
-        if not match or match.group(1) == match.group(2):
-            raise ValidationError(
-                _(
-                    "Give two different ISO 3166-1 alpha-2 country codes joined by a dash, e.g. FR-RU."
-                ),
-                code="invalid_pair",
-            )
-        codes = match.groups()
-        known = set(Country.objects.filter(code__in=codes).values_list("code", flat=True))
-        unknown = [code for code in codes if code not in known]
-        if unknown:
-            raise ValidationError(
-                ngettext(
-                    "Unknown country code %(codes)s: add the country in the admin first.",
-                    "Unknown country codes %(codes)s: add the countries in the admin first.",
-                    len(unknown),
-                )
-                % {"codes": ", ".join(unknown)},
-                code="unknown_country",
-            )
-        return value
+        return "-".join(country.code for country in pair_countries(value))
 
 
 # Keeping the file between the two steps -------------------------------------------------------
@@ -292,7 +272,7 @@ def preview_rows(plan):
 def timelinejs_import_view(model_admin, request):
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
-    can_publish = request.user.has_perm("timeline.publish_event")
+    can_publish = roles.can_publish(request.user)
     context = {
         **model_admin.admin_site.each_context(request),
         "title": _("Import a TimelineJS timeline"),

@@ -61,7 +61,8 @@ from django.utils.text import slugify
 
 from ..caching import data_changed
 from ..dates import Precision
-from ..models import Country, Event, Source, Tag
+from ..models import Event, Source, Tag
+from ..pairs import pair_countries
 from .sanitize import clean_html, plain_text
 from .timelinejs_export import EXTENSION_KEY, LINKS_MARKER
 
@@ -549,21 +550,13 @@ def chunks(items, size=BATCH_SIZE):
 
 
 def parse_pair(pair):
-    """'FR-RU' -> the two Country rows, or ImportFailed with a clear reason."""
+    """'FR-RU' -> the two Country rows, or ImportFailed with the reason pairs.py gives."""
     if not pair:
         return []
-    codes = [code.strip().upper() for code in pair.split("-")]
-    if len(codes) != 2 or not all(re.fullmatch(r"[A-Z]{2}", code) for code in codes):
-        raise ImportFailed([f"--pair {pair!r}: give two ISO 3166-1 alpha-2 codes, e.g. FR-RU."])
-    found = {c.code: c for c in Country.objects.filter(code__in=codes)}
-    unknown = [code for code in codes if code not in found]
-    if unknown:
-        raise ImportFailed(
-            [
-                f"--pair {pair!r}: unknown country code {', '.join(unknown)} (add it in the admin first)."
-            ]
-        )
-    return [found[code] for code in codes]
+    try:
+        return pair_countries(pair)
+    except ValidationError as error:
+        raise ImportFailed([f"--pair {pair!r}: {validation_messages(error)}"]) from None
 
 
 def validation_messages(error):
