@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
+from . import roles
 from .models import (
     Country,
     Dispute,
@@ -131,113 +132,126 @@ def _m2m_snapshot(record, field_name):
 def restore_deleted_event(history_id, user):
     """Recreate the event deleted in historical record `history_id`, with its sources,
     participations, countries, disputes and tags. Returns a RestoreResult."""
-    HistoricalEvent = Event.history.model
     with transaction.atomic():
-        try:
-            deletion = HistoricalEvent.objects.select_for_update().get(
-                history_id=history_id, history_type="-"
-            )
-        except HistoricalEvent.DoesNotExist:
-            raise RestoreError(_("There is no deleted event with this history number.")) from None
-        if Event.objects.filter(pk=deletion.id).exists():
-            raise RestoreError(_("This event is not deleted: it was restored already."))
-
+        deletion = _deletion_record(history_id)
         # The state just before the deletion: its m2m snapshot is still complete (the "-"
         # record's is empty, as the rows were gone when it was written).
         before = (
-            HistoricalEvent.objects.filter(id=deletion.id, history_date__lte=deletion.history_date)
+            Event.history.filter(id=deletion.id, history_date__lte=deletion.history_date)
             .exclude(history_id=deletion.history_id)
             .order_by("-history_date", "-history_id")
             .first()
         )
-        result = RestoreResult(event=deletion.instance)
-        event = result.event
-        if Event.objects.filter(slug=event.slug).exists():
-            old_slug = event.slug
-            event.slug = unique_slug(Event, event.slug, max_length=100)
-            result.notes.append(
-                _("Its old address “%(old)s” is used by another event now; it is “%(new)s”.")
-                % {"old": old_slug, "new": event.slug}
-            )
-        if event.place_id and not Place.objects.filter(pk=event.place_id).exists():
-            event.place = None
-            result.notes.append(_("Its place no longer exists; choose a place again."))
-
-        sources = _cascaded(
-            Source.history.model, deletion.id, before and before.history_date, deletion.history_date
-        )
+        since = before and before.history_date
+        sources = _cascaded(Source.history.model, deletion.id, since, deletion.history_date)
         participations = _cascaded(
-            Participation.history.model,
-            deletion.id,
-            before and before.history_date,
-            deletion.history_date,
+            Participation.history.model, deletion.id, since, deletion.history_date
         )
-        if event.state == Event.State.PUBLISHED and not user.has_perm("timeline.publish_event"):
-            event.state = Event.State.DRAFT
-            result.notes.append(_("It comes back as a draft: publishing needs an editor."))
-        elif event.state == Event.State.PUBLISHED and not sources:
-            event.state = Event.State.DRAFT
-            result.notes.append(_("It comes back as a draft: it has no source."))
-
-        # Write the event and its m2m rows without history, then one "+" record holding
-        # the whole restored state, by the restoring user.
-        created_at = event.created_at
-        event.skip_history_when_saving = True
-        event.save(force_insert=True)
-        # auto_now_add stamped it afresh; it was created when it was first created.
-        Event.objects.filter(pk=event.pk).update(created_at=created_at)
-        event.created_at = created_at
-        for name, target in M2M_TARGETS.items():
-            ids = _m2m_snapshot(before, name) if before else []
-            existing = list(target.objects.filter(pk__in=ids).values_list("pk", flat=True))
-            if len(existing) < len(set(ids)):
-                result.notes.append(
-                    _("Some of its %(what)s no longer exist and were left out.")
-                    % {"what": Event._meta.get_field(name).verbose_name}
-                )
-            getattr(event, name).set(existing)
-        del event.skip_history_when_saving
-        event._change_reason = RESTORED_REASON
-        (record,) = Event.history.bulk_history_create([event], default_user=user)
-        if record.pk is None:  # a backend that does not return ids from bulk_create
-            record = HistoricalEvent.objects.filter(id=event.pk, history_type="+").latest(
-                "history_date"
-            )
-        for name in M2M_TARGETS:
-            # Snapshot the through rows as simple-history does (it copies every column).
-            m2m_history = HistoricalRecords.m2m_models[Event._meta.get_field(name)]
-            through = getattr(Event, name).through
-            columns = [f.attname for f in through._meta.concrete_fields]
-            m2m_history.objects.bulk_create(
-                m2m_history(history=record, **row)
-                for row in through.objects.filter(event_id=event.pk).values(*columns)
-            )
-
-        for deleted in sources:
-            source = deleted.instance
-            source._history_user = user
-            source._change_reason = RESTORED_REASON
-            source.save(force_insert=True)
-            result.sources += 1
-
-        for deleted in participations:
-            participation = deleted.instance
-            gone = (
-                participation.person_id
-                and not Person.objects.filter(pk=participation.person_id).exists()
-            ) or (
-                participation.organization_id
-                and not Organization.objects.filter(pk=participation.organization_id).exists()
-            )
-            if gone:
-                result.notes.append(_("A participant no longer exists and was left out."))
-                continue
-            participation._history_user = user
-            participation._change_reason = RESTORED_REASON
-            participation.save(force_insert=True)
-            result.participations += 1
-
+        result = RestoreResult(event=deletion.instance)
+        _fit_event_to_today(result, user, has_sources=bool(sources))
+        _insert_event(result, before, user)
+        _insert_sources(result, sources, user)
+        _insert_participations(result, participations, user)
     return result
+
+
+def _deletion_record(history_id):
+    """The "-" record `history_id`, locked, or RestoreError if there is nothing to restore."""
+    try:
+        deletion = Event.history.model.objects.select_for_update().get(
+            history_id=history_id, history_type="-"
+        )
+    except Event.history.model.DoesNotExist:
+        raise RestoreError(_("There is no deleted event with this history number.")) from None
+    if Event.objects.filter(pk=deletion.id).exists():
+        raise RestoreError(_("This event is not deleted: it was restored already."))
+    return deletion
+
+
+def _fit_event_to_today(result, user, *, has_sources):
+    """What changed while the event was gone: its slug taken, its place deleted, a user who
+    may not publish, no source left. Each adjustment is said in the result's notes."""
+    event = result.event
+    if Event.objects.filter(slug=event.slug).exists():
+        old_slug = event.slug
+        event.slug = unique_slug(Event, event.slug, max_length=100)
+        result.notes.append(
+            _("Its old address “%(old)s” is used by another event now; it is “%(new)s”.")
+            % {"old": old_slug, "new": event.slug}
+        )
+    if event.place_id and not Place.objects.filter(pk=event.place_id).exists():
+        event.place = None
+        result.notes.append(_("Its place no longer exists; choose a place again."))
+    if event.state == Event.State.PUBLISHED and not roles.can_publish(user):
+        event.state = Event.State.DRAFT
+        result.notes.append(_("It comes back as a draft: publishing needs an editor."))
+    elif event.state == Event.State.PUBLISHED and not has_sources:
+        event.state = Event.State.DRAFT
+        result.notes.append(_("It comes back as a draft: it has no source."))
+
+
+def _insert_event(result, before, user):
+    """Write the event and its m2m rows without history, then one "+" record holding the
+    whole restored state, by the restoring user."""
+    event = result.event
+    created_at = event.created_at
+    event.skip_history_when_saving = True
+    event.save(force_insert=True)
+    # auto_now_add stamped it afresh; it was created when it was first created.
+    Event.objects.filter(pk=event.pk).update(created_at=created_at)
+    event.created_at = created_at
+    for name, target in M2M_TARGETS.items():
+        ids = _m2m_snapshot(before, name) if before else []
+        existing = list(target.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        if len(existing) < len(set(ids)):
+            result.notes.append(
+                _("Some of its %(what)s no longer exist and were left out.")
+                % {"what": Event._meta.get_field(name).verbose_name}
+            )
+        getattr(event, name).set(existing)
+    del event.skip_history_when_saving
+    event._change_reason = RESTORED_REASON
+    (record,) = Event.history.bulk_history_create([event], default_user=user)
+    if record.pk is None:  # a backend that does not return ids from bulk_create
+        record = Event.history.filter(id=event.pk, history_type="+").latest("history_date")
+    for name in M2M_TARGETS:
+        # Snapshot the through rows as simple-history does (it copies every column).
+        m2m_history = HistoricalRecords.m2m_models[Event._meta.get_field(name)]
+        through = getattr(Event, name).through
+        columns = [f.attname for f in through._meta.concrete_fields]
+        m2m_history.objects.bulk_create(
+            m2m_history(history=record, **row)
+            for row in through.objects.filter(event_id=event.pk).values(*columns)
+        )
+
+
+def _insert_sources(result, sources, user):
+    for deleted in sources:
+        source = deleted.instance
+        source._history_user = user
+        source._change_reason = RESTORED_REASON
+        source.save(force_insert=True)
+        result.sources += 1
+
+
+def _insert_participations(result, participations, user):
+    """Participations come back unless their person or organisation was deleted since."""
+    for deleted in participations:
+        participation = deleted.instance
+        gone = (
+            participation.person_id
+            and not Person.objects.filter(pk=participation.person_id).exists()
+        ) or (
+            participation.organization_id
+            and not Organization.objects.filter(pk=participation.organization_id).exists()
+        )
+        if gone:
+            result.notes.append(_("A participant no longer exists and was left out."))
+            continue
+        participation._history_user = user
+        participation._change_reason = RESTORED_REASON
+        participation.save(force_insert=True)
+        result.participations += 1
 
 
 # --- Reverting an event with its sources and participants ---------------------------------

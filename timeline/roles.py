@@ -20,6 +20,12 @@ CURATED_MODELS = [
 
 CURATOR = "Curator"
 EDITOR = "Editor"
+PUBLISH = "publish_event"  # Event.Meta.permissions declares it
+
+
+def can_publish(user):
+    """Whether `user` may publish and unpublish events (editors and superusers)."""
+    return user.has_perm(f"timeline.{PUBLISH}")
 
 
 def _codenames(actions, models):
@@ -29,7 +35,7 @@ def _codenames(actions, models):
 ROLE_PERMISSIONS = {
     CURATOR: _codenames(["add", "change", "view"], CURATED_MODELS)
     | _codenames(["delete"], ["participation", "source"]),
-    EDITOR: _codenames(["add", "change", "view", "delete"], CURATED_MODELS) | {"publish_event"},
+    EDITOR: _codenames(["add", "change", "view", "delete"], CURATED_MODELS) | {PUBLISH},
 }
 
 

@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .. import selectors
+from .. import roles, selectors
 from ..history import (
     RestoreError,
     deleted_events,
@@ -393,7 +393,7 @@ class EventAdmin(ImportExportMixin, ConcurrencyAdminMixin, SimpleHistoryAdmin):
 
     # --- publishing ---------------------------------------------------------------------
     def has_publish_permission(self, request):
-        return request.user.has_perm("timeline.publish_event")
+        return roles.can_publish(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
