@@ -7,7 +7,7 @@ A visit is a navigation to a page; it yields
   The competitors' and the floor's pages do that themselves (competitors.py); for the app
   the event is `data-drawn="true"` on #timeline-chart (seen by a MutationObserver injected
   before the page's scripts run) or its "timeline:chart-ready" performance mark, whichever
-  is seen first (timeline.js sets both once Plotly.react has resolved): "interactive",
+  is seen first (chart.js sets both once Plotly.react has resolved): "interactive",
 - for the app also visible_ms: its "timeline:chart-visible" performance mark (set by the
   page in a requestAnimationFrame once its static chart is on screen), or the FCP when the
   page sets no such mark (visible_from says which), and ready_mark_ms, the chart-ready
@@ -66,7 +66,7 @@ REPORTER = """
 })();
 """
 # The app's "drawn" (interactive): the frame after data-drawn="true" or the chart-ready
-# mark, whichever is seen first (timeline.js sets the attribute, then the mark, in the
+# mark, whichever is seen first (chart.js sets the attribute, then the mark, in the
 # same task; the mutation observer hears it at once, the performance observer later).
 APP_READY_OBSERVER = """
 (function () {

@@ -56,7 +56,7 @@ across machines. They are measured here, never asserted in the test suite.
     on the server) is on screen. When a page sets no such mark, its FCP stands in, marked
     "(FCP)".
   - `/embed/` *interactive*: the frame after `data-drawn="true"` on `#timeline-chart` or
-    the `timeline:chart-ready` mark, whichever comes first (`static/timeline/timeline.js`
+    the `timeline:chart-ready` mark, whichever comes first (`static/timeline/chart.js`
     sets both once `Plotly.react` has resolved).
   - TimelineJS 3 (`@knight-lab/timelinejs` 3.9.11, data from the app's
     `/api/timelinejs.json`): drawn once its `loaded` event has fired and its slides

@@ -362,7 +362,7 @@ def test_the_title_heading_and_link_previews_say_what_the_view_shows(client, dat
 
 
 def test_the_choice_of_overlapping_markers_lists_them_in_time_order(client, dataset):
-    """timeline.js sends the slugs of markers that lie on each other; the panel lists them."""
+    """chart.js sends the slugs of markers that lie on each other; the panel lists them."""
     later, earlier = "2017-05-29-versailles-meeting", "2014-03-17-eu-first-sanctions-over-ukraine"
     response = client.get(
         reverse("timeline:events-here"), {"event": [later, earlier, "no-such-event"]}, **HTMX

@@ -3,12 +3,15 @@
 import re
 from collections import Counter
 from datetime import date
-from html import escape
+from html import escape, unescape
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
+from timeline.embed import embed_code
 from timeline.models import Country, Event, Source
 
 EMBED = reverse("timeline:embed")
@@ -114,9 +117,41 @@ def test_the_dashboard_offers_the_embed_code_of_the_current_view(client, dataset
     page = client.get(reverse("timeline:dashboard"), {"dispute": "syria"}).content.decode()
     assert "Embed this view" in page
     assert 'data-embed-src="http://testserver/embed/?dispute=syria"' in page
-    assert '&lt;iframe src="http://testserver/embed/?dispute=syria"' in page
+    textarea = re.search(r'<textarea id="embed-code"[^>]*>(.*?)</textarea>', page, re.S)[1]
+    assert unescape(textarea).startswith('<iframe src="http://testserver/embed/?dispute=syria"')
     assert 'value="http://testserver/?dispute=syria"' in page
     assert 'type="application/json+oembed"' in page
+
+
+def test_the_dialog_and_oembed_give_one_embed_code(client, dataset):
+    """The dashboard's dialog, filled in at oEmbed's size, is oEmbed's html to the byte."""
+    page = client.get(reverse("timeline:dashboard"), {"dispute": "syria"}).text
+    template = unescape(re.search(r'data-embed-template="([^"]*)"', page, re.S)[1])
+    textarea = unescape(
+        re.search(r'<textarea id="embed-code"[^>]*>(.*?)</textarea>', page, re.S)[1]
+    )
+    answer = client.get(
+        reverse("timeline:oembed"), {"url": "http://testserver/?dispute=syria"}
+    ).json()
+    size = {"{width}": str(answer["width"]), "{height}": str(answer["height"])}
+    assert fill(template, size) == answer["html"]
+    assert fill(template, {"{width}": "800", "{height}": "640"}) == textarea
+    assert "{width}" not in textarea and "<script>" in textarea
+
+
+def fill(template, values):
+    for placeholder, value in values.items():
+        template = template.replace(placeholder, value)
+    return template
+
+
+def test_the_readme_shows_the_embed_code_as_it_is_made():
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    section = readme[readme.index("### Embedding the timeline") :]
+    shown = re.search(r"```html\n(.*?)\n```", section, re.S)[1]
+    src = unescape(re.search(r'<iframe src="([^"]+)"', shown)[1])
+    title = unescape(re.search(r'title="([^"]+)"', shown)[1])
+    assert shown == embed_code(src, title)
 
 
 def test_summaries_with_markup_are_sanitised_on_the_event_page(client, dataset):
@@ -152,3 +187,14 @@ def test_the_credit_line_names_the_sources_publishers_and_the_data_licence(clien
 def test_the_credit_line_names_the_configured_licence(client, dataset):
     credit = re.search(r'<p class="credit">(.*?)</p>', client.get(EMBED).text, re.S).group(1)
     assert ">ODbL 1.0</a>" in credit and "opendatacommons.org" in credit
+
+
+def scripts_of(html):
+    return re.findall(r'<script src="[^"]*/timeline/([a-z-]+)(?:\.[0-9a-f]+)?\.js"', html)
+
+
+def test_each_page_loads_the_scripts_of_its_jobs_only(client, dataset):
+    dashboard = client.get(reverse("timeline:dashboard")).text
+    embed = client.get(EMBED).text
+    assert scripts_of(dashboard) == ["chart", "page", "embed-code"]
+    assert scripts_of(embed) == ["chart", "page", "embed-height"]

@@ -147,7 +147,14 @@ def test_the_french_chart_speaks_french(client, dataset):
     # plotly.js writes the axis's months: the page loads its French locale before our script.
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', response.text)
     names = [s.split("/")[-1].split(".")[0] for s in scripts]
-    assert names == ["htmx-4", "plotly-timeline-4", "plotly-locale-fr-4", "timeline"]
+    assert names == [
+        "htmx-4",
+        "plotly-timeline-4",
+        "plotly-locale-fr-4",
+        "chart",
+        "page",
+        "embed-code",
+    ]
     description = re.search(
         r'<figcaption id="chart-description"[^>]*>(.*?)</figcaption>', response.text, re.S
     )

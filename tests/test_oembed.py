@@ -6,7 +6,15 @@ import re
 import pytest
 from django.urls import reverse
 
+from timeline.embed import embed_code
+
 OEMBED = reverse("timeline:oembed")
+
+
+def frame_and_script(code):
+    """The embed code's iframe and its sizing script, apart."""
+    frame, script = code.split("\n", 1)
+    return frame, script
 
 
 def oembed(client, **params):
@@ -90,5 +98,7 @@ def test_bad_parameters_are_400_naming_them(client, db, params, field):
 
 def test_hostile_filter_text_cannot_break_out_of_the_iframe_code(client, dataset):
     body = oembed(client, url='http://testserver/?q="><script>alert(1)</script>').json()
-    assert body["html"].count("<") == 2  # <iframe …></iframe> and nothing else
-    assert "q=%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E" in body["html"]
+    frame, script = frame_and_script(body["html"])
+    assert frame.count("<") == 2  # <iframe …></iframe> and nothing else
+    assert script == frame_and_script(embed_code("x", "y"))[1]  # the sizing lines, unchanged
+    assert "q=%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E" in frame

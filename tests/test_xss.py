@@ -36,6 +36,7 @@ from tests.xss_corpus import (
 )
 from timeline import selectors
 from timeline.api import FORMULA_TRIGGERS
+from timeline.embed import embed_code
 from timeline.interchange.sanitize import plain_text, text_and_html
 from timeline.interchange.timelinejs_import import prepare_import, write_import
 from timeline.models import Country, Dispute, Event, Person, Source, Tag
@@ -380,9 +381,11 @@ def test_the_oembed_answer_carries_the_pair_names_as_data_and_escapes_them_in_it
     body = json.loads(response.content)
     names = pair_names()
     assert body["title"].startswith(f"{names['FR']} – {names['RU']}")
-    assert active_content(body["html"]) == ["<iframe>"]  # the expected frame, with nothing else
-    assert f'title="{escape(body["title"])}"' in body["html"]
-    assert body["html"].count("<") == 2  # <iframe …></iframe> and nothing else
+    frame, script = body["html"].split("\n", 1)
+    assert active_content(frame) == ["<iframe>"]  # the expected frame, with nothing else
+    assert f'title="{escape(body["title"])}"' in frame
+    assert frame.count("<") == 2  # <iframe …></iframe> and nothing else
+    assert script == embed_code("x", "y").split("\n", 1)[1]  # the sizing lines, unchanged
 
 
 # The chart -------------------------------------------------------------------------------
@@ -457,12 +460,14 @@ def test_the_embed_code_keeps_the_pair_names_inside_its_title_attribute(client, 
     content = client.get("/").content.decode()
     textarea = re.search(r'<textarea id="embed-code"[^>]*>(.*?)</textarea>', content, re.S)[1]
     code = unescape(textarea)  # what the reader sees and copies
+    frame, script = code.split("\n", 1)
     names = pair_names()
     parser = IframeTitle()
-    parser.feed(code)
+    parser.feed(frame)
     assert parser.tags == ["iframe"], code
     assert parser.titles == [f"{names['FR']} – {names['RU']}: diplomatic relations timeline"]
-    assert active_content(code) == ["<iframe>"]
+    assert active_content(frame) == ["<iframe>"]
+    assert script == embed_code("x", "y").split("\n", 1)[1]  # the sizing lines, unchanged
 
 
 # The admin's TimelineJS import screen and its list of deleted events -----------------------

@@ -164,7 +164,7 @@ def dispute_lanes(disputes, view, lanes):
 def label_place(label, view, narrow=False):
     """(x, text, textposition) of a bar's name: at the visible start of its bar, so that a
     zoom keeps it on screen; before the bar when a dispute starts late in the view; on a
-    phone a dispute's name from the left edge, cut short. timeline.js applies the same rule on zoom."""
+    phone a dispute's name from the left edge, cut short. chart.js applies the same rule on zoom."""
     view_start, view_end = view
     start = max(label.start, view_start)
     if narrow:  # a dispute's name from the left edge, over the empty years before its bar
@@ -195,7 +195,7 @@ def bar_labels(labels, view):
             "text": [text for _x, text, _p in placed],
             "textposition": [position for _x, _t, position in placed],
             "textfont": {"color": [label.colour for label in labels], "size": 12},
-            # The bar's days and whether its name may go before it, for timeline.js on zoom.
+            # The bar's days and whether its name may go before it, for chart.js on zoom.
             "customdata": [
                 [iso(label.start), iso(label.end), int(label.late_allowed)] for label in labels
             ],

@@ -1,6 +1,6 @@
 """What the timeline chart looks like, in one place: colours, symbols, geometry and the
 names of its traces. The Plotly figure (charts.py, chart_lanes.py), its static first paint
-(chart_svg.py), the HTML legend and timeline.js all read these.
+(chart_svg.py), the HTML legend and chart.js all read these.
 """
 
 import html
@@ -62,7 +62,7 @@ BIN_SIZE_MIN, BIN_SIZE_SPREAD = 11, 15
 class Trace(StrEnum):
     """The figure's traces, one per kind of lane whatever the number of kinds or disputes;
     each trace's `meta` holds its name, and layout.meta.trace_names hands them to
-    timeline.js and the bench."""
+    chart.js and the bench."""
 
     OFFICE = "office"
     DISPUTE = "dispute"
@@ -85,7 +85,7 @@ NARROW_MARGIN = {"t": 8, "r": 6, "b": 30}
 FONT_SIZE, NARROW_FONT_SIZE = 13, 11
 TICK_FONT_SIZE, NARROW_TICK_FONT_SIZE = 13, 10
 TICK_STANDOFF = 6
-NARROW_PX = 640  # timeline.js and timeline.css switch to the phone layout below this width
+NARROW_PX = 640  # chart.js and timeline.css switch to the phone layout below this width
 # An upper bound of a character's width in em (DejaVu Sans, Chromium's system-ui on
 # Debian, is among the widest): the lane labels must fit the margin they are given.
 CHAR_EM = 0.62

@@ -1,6 +1,6 @@
 """The timeline figure: a pure function from events, office terms and disputes to a Plotly
 figure as a plain dict (JSON-ready: strings, numbers, lists), drawn in the browser by
-static/timeline/timeline.js with Plotly.react, and as a static SVG at first paint by
+static/timeline/chart.js with Plotly.react, and as a static SVG at first paint by
 chart_svg.py.
 
 Top panel, lanes from top to bottom: who was in office in each country, the disputes, then
@@ -70,7 +70,7 @@ def build_figure(
     reader's zoom while this stays the same; extent: (first, last) day of the events the
     filters chose, the default view. For many events (timeline/figures.py): bins, the events
     drawn as counts; kinds, the lanes (else the kinds present); tone_days, the tone of
-    all the filter's events summed per day (selectors.daily_tone; none, no temperature); meta, what timeline.js needs to fetch detail.
+    all the filter's events summed per day (selectors.daily_tone; none, no temperature); meta, what chart.js needs to fetch detail.
     """
     events, bins = list(events), list(bins)
     if bins and not extent:
@@ -311,7 +311,7 @@ def tone_axis(domain):
 
 
 def narrow_layout(lanes, labels, window, months):
-    """What timeline.js changes below NARROW_PX (a phone): smaller type and margins, the
+    """What chart.js changes below NARROW_PX (a phone): smaller type and margins, the
     temperature's short title, the bars' names from the left edge."""
     _vals, ticktext = lane_ticks(lanes)
     return {

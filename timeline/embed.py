@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import get_language_from_path, gettext, override
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.gzip import gzip_page
@@ -56,17 +56,13 @@ def with_query(path, query):
     return f"{path}?{query}" if query else path
 
 
-def iframe_html(src, width, height, title):
-    return format_html(
-        '<iframe src="{}" width="{}" height="{}" title="{}" loading="lazy" '
-        'style="border:0;width:100%;max-width:{}px" referrerpolicy="strict-origin-when-cross-origin">'
-        "</iframe>",
-        src,
-        width,
-        height,
-        title,
-        width,
-    )
+def embed_code(src, title, width=DEFAULT_WIDTH, height=DEFAULT_HEIGHT):
+    """The code a host page pastes: the iframe of `src` and the few lines that size it to
+    what the embed reports. The one home of the embed code: oEmbed's html, the dashboard's
+    dialog (whose script fills in `width` and `height` given as "{width}" and "{height}")
+    and the README's example (a test compares them) all come from here."""
+    context = {"src": src, "title": title, "width": width, "height": height}
+    return render_to_string("timeline/embed_code.html", context).strip()
 
 
 @require_safe
@@ -157,7 +153,7 @@ def oembed_answer(request, parts):
             "provider_name": PROVIDER_NAME,
             "provider_url": request.build_absolute_uri("/"),
             "title": title,
-            "html": iframe_html(src, width, height, title),
+            "html": embed_code(src, title, width, height),
             "width": width,
             "height": height,
             "cache_age": 3600,

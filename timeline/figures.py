@@ -152,7 +152,7 @@ def build_timeline(form, window=None):
         tone_days=overview.tone_days,
         # Keep the reader's zoom while only kinds, people, tags or words change.
         uirevision="|".join([filters["pair"], str(view[0] or ""), str(view[1] or "")]),
-        meta={  # timeline.js reads these
+        meta={  # chart.js reads these
             "detail_on_zoom": not marks.drawn_one_by_one(totals.count),
             "query": form.query_string(),  # the filters a window request repeats
             "window": [window[0].isoformat(), window[1].isoformat()] if window else None,

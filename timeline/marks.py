@@ -5,7 +5,7 @@ EVENT_MARKS_MAX events in the window the reader looks at are drawn one by one, w
 hover and click-for-details. Beyond that, events are counted per kind and per stretch of
 time — a day, a week, a month, a quarter or a year, the finest that keeps a lane under
 BINS_ACROSS_MAX counts, about 11 px each on a desktop — and zooming in asks the server for
-the detail of the new window (timeline.js → /chart/), so individual events appear once few
+the detail of the new window (chart.js → /chart/), so individual events appear once few
 enough are in view. A figure thus carries at most EVENT_MARKS_MAX events and two sets of
 counts (the window's and the overview's outside it): 1,000 + 2 × 11 kinds × 100 = 3,200
 marks, under the 5,000 the browser draws in a blink.

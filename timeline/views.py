@@ -117,7 +117,7 @@ def dashboard(request):
 
 @data_endpoint
 def chart(request, form):
-    """The figure as JSON for the window the reader zoomed to (timeline.js asks when the
+    """The figure as JSON for the window the reader zoomed to (chart.js asks when the
     whole view has too many events to draw one by one: see marks.py)."""
     window = ChartWindow(request.GET)
     if not window.is_valid():
@@ -138,7 +138,7 @@ def event_detail(request, slug):
     return render(request, "timeline/event.html" + ("#detail" if panel else ""), context)
 
 
-# As many as timeline.js offers at one point of the chart.
+# As many as chart.js offers at one point of the chart.
 MAX_CHOICE = 12
 
 

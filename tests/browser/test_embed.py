@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from timeline import selectors
+from timeline.embed import embed_code
 from timeline.models import Dispute
 
 pytestmark = pytest.mark.browser
@@ -100,6 +101,21 @@ def test_the_embed_draws_inside_a_cross_origin_iframe_and_resizes_it(article):
 
     # It needs no cookie and sets none, so blocked third-party cookies cannot break it.
     assert page.context.cookies() == []
+
+
+def test_the_embed_code_as_given_sizes_its_iframe(page, live_server, shipped_dataset, host_server):
+    """The code the dialog and oEmbed give, pasted as it is into an article on another origin."""
+    host, pages = host_server
+    code = embed_code(f"{live_server.url}/embed/?dispute=syria", "Timeline", 800, 300)
+    pages["/pasted.html"] = f"<!doctype html><meta charset=utf-8><h1>Article</h1>{code}<p>After</p>"
+    page.goto(f"{host}/pasted.html")
+    frame = page.frame_locator("iframe")
+    expect(frame.locator("#timeline-chart[data-drawn]")).to_be_attached(timeout=15_000)
+    page.wait_for_function("document.querySelector('iframe').getBoundingClientRect().height > 500")
+    inside = frame.locator("#main").evaluate(
+        "main => Math.ceil(main.getBoundingClientRect().bottom + window.scrollY)"
+    )
+    assert abs(page.locator("iframe").bounding_box()["height"] - inside) <= 1
 
 
 def test_clicking_an_event_inside_the_embed_shows_its_details_there(article):
