@@ -1,7 +1,7 @@
 """The admin screen that imports a TimelineJS sheet (CSV) or TimelineJS JSON, with a preview.
 
 Two steps, as with the command (`import_timelinejs`), sharing its logic
-(timeline/interchange/timelinejs_import.py):
+(timeline/interchange/timelinejs_import/):
 
 1. Upload: the form checks the file (size, UTF-8), the pair and the publish flag, then
    `prepare_import()` builds the plan without writing anything, and the page shows it: the
