@@ -48,7 +48,7 @@ def test_it_shows_the_france_russia_story(client, dataset):
     assert 'id="chart-description"' in html and "Every event is listed below the chart." in html
 
 
-def test_the_page_has_one_static_script_of_ours_and_no_inline_code(client, dataset):
+def test_the_page_has_static_scripts_and_one_hashed_inline_line_only(client, dataset):
     response = client.get("/")
     assert "'nonce-" not in response["Content-Security-Policy"]  # cached whole: no nonce
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", response.text, re.S)
@@ -67,7 +67,9 @@ def test_the_page_has_one_static_script_of_ours_and_no_inline_code(client, datas
     assert [s.split("/")[-1].split(".")[0] for s in sources] == [
         "htmx-4",
         "plotly-timeline-4",
-        "timeline",
+        "chart",
+        "page",
+        "embed-code",
     ]
     assert not re.search(r"\son[a-z]+=", response.text)  # no inline handlers
     assert "hx-on" not in response.text
