@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "import_export",
+    "django_countries",  # ISO 3166-1 names in every language (timeline/world.py)
     "timeline",
 ]
 

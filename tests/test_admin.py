@@ -32,12 +32,12 @@ NEEDS_SOURCE = "An event cannot be published without at least one source."
 
 @pytest.fixture
 def france():
-    return Country.objects.create(code="FR", name="France")
+    return Country.objects.update_or_create(code="FR", defaults={"name": "France"})[0]
 
 
 @pytest.fixture
 def russia():
-    return Country.objects.create(code="RU", name="Russia")
+    return Country.objects.update_or_create(code="RU", defaults={"name": "Russia"})[0]
 
 
 @pytest.fixture

@@ -45,8 +45,8 @@ def curator(curator, client):
 @pytest.fixture
 def pair(db):
     return [
-        Country.objects.create(code="FR", name="France"),
-        Country.objects.create(code="RU", name="Russia"),
+        Country.objects.update_or_create(code="FR", defaults={"name": "France"})[0],
+        Country.objects.update_or_create(code="RU", defaults={"name": "Russia"})[0],
     ]
 
 

@@ -192,8 +192,8 @@ def test_csv_has_one_row_per_event(client, dataset):
 
 
 def test_csv_cells_cannot_run_as_spreadsheet_formulas(client, db):
-    Country.objects.create(code="FR", name="France")
-    Country.objects.create(code="RU", name="Russia")
+    Country.objects.update_or_create(code="FR", defaults={"name": "France"})[0]
+    Country.objects.update_or_create(code="RU", defaults={"name": "Russia"})[0]
     publish('=HYPERLINK("http://evil.example","click")', summary="+1+1", quote="-2+3", tone=-7)
     publish("@SUM(A1:A9)", summary="\t=cmd", start=date(2017, 6, 2))
     rows = read_csv(client.get(CSV_URL))
@@ -213,8 +213,8 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(client, db):
 def test_queries_do_not_grow_with_the_number_of_events(
     client, db, url, django_assert_max_num_queries
 ):
-    Country.objects.create(code="FR", name="France")
-    Country.objects.create(code="RU", name="Russia")
+    Country.objects.update_or_create(code="FR", defaults={"name": "France"})[0]
+    Country.objects.update_or_create(code="RU", defaults={"name": "Russia"})[0]
     for n in range(10):
         publish(f"Event {n}", start=date(2017, 1, 1 + n))
     with django_assert_max_num_queries(20) as few:

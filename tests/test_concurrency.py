@@ -196,7 +196,7 @@ def test_it_renders_the_version_hidden(client, carla):
 
 
 def test_it_protects_the_reference_screens_and_their_inlines_too(client, carla, edgar):
-    france = Country.objects.create(code="FR", name="France")
+    france = Country.objects.update_or_create(code="FR", defaults={"name": "France"})[0]
     person = Person.objects.create(name="Emmanuel Macron", country=france)
     url = reverse("admin:timeline_person_change", args=[person.pk])
     carla_form = open_form(client, carla, url)

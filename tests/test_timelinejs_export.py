@@ -115,7 +115,7 @@ def test_it_links_the_sources_and_the_event_page():
 
 @pytest.mark.django_db
 def test_it_makes_eras_of_disputes_and_office_terms():
-    france = Country.objects.create(code="FR", name="France")
+    france = Country.objects.update_or_create(code="FR", defaults={"name": "France"})[0]
     make_event(start=date(2017, 5, 29))
     last = make_event("Later", start=date(2017, 7, 7), end=date(2017, 7, 8))
     syria = Dispute.objects.create(slug="syria", name="Syria", start=date(2015, 9, 30))

@@ -19,8 +19,8 @@ FULL_SHEET = FIXTURES / "sheet-full.csv"
 @pytest.fixture
 def pair(db):
     return [
-        Country.objects.create(code="FR", name="France"),
-        Country.objects.create(code="RU", name="Russia"),
+        Country.objects.update_or_create(code="FR", defaults={"name": "France"})[0],
+        Country.objects.update_or_create(code="RU", defaults={"name": "Russia"})[0],
     ]
 
 
@@ -180,6 +180,16 @@ def test_it_exits_non_zero_on_invalid_rows(pair):
 
     assert failure.value.returncode == 1
     assert not Event.objects.exists()
+
+
+def test_a_fresh_install_knows_every_country_of_a_pair(db):
+    """No country typed in first: the migrations bring all of ISO 3166-1."""
+    run(FULL_SHEET, "--pair", "DE-RU")
+    imported = Event.objects.all()
+    assert imported.exists()
+    for made in imported:
+        assert sorted(c.code for c in made.countries.all()) == ["DE", "RU"]
+    assert str(Country.objects.get(code="DE")) == "Germany"
 
 
 def test_it_refuses_an_unknown_country_pair(pair):

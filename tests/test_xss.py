@@ -100,7 +100,7 @@ def test_the_checker_finds_what_would_run():
 
 
 def test_it_saves_payloads_through_the_event_form_and_refuses_script_urls_in_sources(client, staff):
-    Country.objects.create(code="FR", name="France")
+    Country.objects.update_or_create(code="FR", defaults={"name": "France"})[0]
     add_url = reverse("admin:timeline_event_add")
     blank = admin_form_data(client.get(add_url))
     for n, (group, title) in enumerate(chunks()):
@@ -167,8 +167,8 @@ def test_it_saves_payloads_through_the_event_form_and_refuses_script_urls_in_sou
 
 
 def test_it_saves_payloads_through_the_person_and_dispute_forms(client, staff):
-    fr = Country.objects.create(code="FR", name="France")
-    ru = Country.objects.create(code="RU", name="Russia")
+    fr = Country.objects.update_or_create(code="FR", defaults={"name": "France"})[0]
+    ru = Country.objects.update_or_create(code="RU", defaults={"name": "Russia"})[0]
     blank_person = admin_form_data(client.get(reverse("admin:timeline_person_add")))
     blank_dispute = admin_form_data(client.get(reverse("admin:timeline_dispute_add")))
     for n, (group, text) in enumerate(chunks()):
@@ -504,8 +504,8 @@ def hostile_rows_sheet(*, broken=False):
 
 def test_the_import_preview_shows_the_files_payloads_as_text(client, staff, settings, tmp_path):
     settings.TIMELINEJS_IMPORT_DIR = tmp_path / "imports"
-    Country.objects.create(code="FR", name="France")
-    Country.objects.create(code="RU", name="Russia")
+    Country.objects.update_or_create(code="FR", defaults={"name": "France"})[0]
+    Country.objects.update_or_create(code="RU", defaults={"name": "Russia"})[0]
     url = reverse("admin:timeline_event_import_timelinejs")
 
     def preview(content):

@@ -144,7 +144,7 @@ def store_corpus(*, rename_pair=True):
     links = defaultdict(list)
     for i, payload in enumerate(PAYLOADS):
         text = labelled(i, payload)
-        country = Country.objects.create(code=_code(i), name=text)
+        country = Country.objects.update_or_create(code=_code(i), defaults={"name": text})[0]
         place = Place.objects.create(name=text, country=country)
         person = Person.objects.create(name=text, country=country)
         OfficeTerm.objects.create(person=person, office=text, country=country, start=corpus_date(i))

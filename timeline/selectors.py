@@ -34,7 +34,13 @@ def pairs_with_events():
 
 
 def count_pairs():
-    country = {c.pk: c for c in Country.objects.all()}
+    # Only countries linked to an event or a dispute can be in a pair: of the world's 249,
+    # a dozen, each counted (and cached) on its own.
+    links = [Event.countries.through, Event.about.through, Dispute.parties.through]
+    linked = Q()
+    for link in links:
+        linked |= Exists(link.objects.filter(country_id=OuterRef("pk")))
+    country = {c.pk: c for c in Country.objects.filter(linked)}
     asked = {pk: (["pairs-of", pk], [c.code]) for pk, c in country.items()}
     rows = [row for piece in cached_many(asked, count_pairs_of).values() for row in piece]
     pairs = []
