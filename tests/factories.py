@@ -1,8 +1,10 @@
 """Small builders for the tests: users in the curators' groups, countries, people, terms,
 disputes, events."""
 
+import importlib
 from datetime import date
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
@@ -144,3 +146,11 @@ def many_events(n, *, start=date(2010, 1, 1)):
     )
     data_changed()  # as the app's own bulk writers do: bulk_create sends no signals
     return events
+
+
+def migrate_a_fresh_database():
+    """What `migrate` does on a fresh install: the countries' data migration, run here on
+    an empty table (a live-server test before this one may have emptied every table)."""
+    Country.objects.all().delete()
+    migration = importlib.import_module("timeline.migrations.0010_every_country")
+    migration.add_countries(apps, schema_editor=None)

@@ -12,6 +12,8 @@ from django.core.management.base import CommandError
 from timeline.interchange.timelinejs_import import ImportFailed, prepare_import, write_import
 from timeline.models import Country, Event, Source, Tag
 
+from .factories import migrate_a_fresh_database
+
 FIXTURES = Path(__file__).parent / "fixtures" / "timelinejs"
 FULL_SHEET = FIXTURES / "sheet-full.csv"
 
@@ -184,6 +186,7 @@ def test_it_exits_non_zero_on_invalid_rows(pair):
 
 def test_a_fresh_install_knows_every_country_of_a_pair(db):
     """No country typed in first: the migrations bring all of ISO 3166-1."""
+    migrate_a_fresh_database()
     run(FULL_SHEET, "--pair", "DE-RU")
     imported = Event.objects.all()
     assert imported.exists()

@@ -6,10 +6,13 @@ from django.utils import translation
 from timeline.models import Country
 from timeline.world import add_missing_countries, iso_names
 
+from .factories import migrate_a_fresh_database
+
 pytestmark = pytest.mark.django_db
 
 
 def test_the_migrations_bring_every_iso_country_named_in_each_language():
+    migrate_a_fresh_database()
     codes = set(Country.objects.values_list("code", flat=True))
     assert set(iso_names("en")) <= codes and len(iso_names("en")) >= 249
     japan = Country.objects.get(code="JP")
