@@ -23,6 +23,7 @@ def test_the_migrations_bring_every_iso_country_named_in_each_language():
 
 
 def test_curated_countries_keep_their_names_and_only_missing_ones_are_added():
+    migrate_a_fresh_database()
     Country.objects.filter(code="FR").update(name="French Republic", name_fr="")
     Country.objects.filter(code="CN").delete()
     Country.objects.create(code="EU", name="European Union")  # curated, not ISO
