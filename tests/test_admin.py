@@ -2,11 +2,13 @@
 bulk actions, the list with its unsourced flag (in a constant number of queries), import."""
 
 import json
+import re
 from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -477,3 +479,17 @@ def test_the_event_list_filters_the_events_no_pairs_timeline_shows(client, edito
         and "France and Russia" in shown
         and "France about Russia" in shown
     )
+
+
+@pytest.mark.parametrize("model", [Country, Tag, Dispute, Place], ids=lambda m: m.__name__)
+def test_reference_lists_count_each_rows_events(client, curator, dataset, model):
+    client.force_login(curator)
+    most = model.objects.annotate(n=Count("events", distinct=True)).order_by("-n").first()
+    url = reverse(f"admin:timeline_{model._meta.model_name}_changelist")
+    response = client.get(url, {"q": most.name})
+    assert response.status_code == 200
+    row = re.search(
+        rf'/{most.pk}/change/.*?field-number_of_events">(.*?)</td>', response.text, re.S
+    )
+    assert row and int(row[1]) == most.n > 0
+    assert "timeline.Event.None" not in response.text

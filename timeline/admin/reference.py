@@ -54,15 +54,16 @@ class EventCountMixin:
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(event_count=Count("events", distinct=True))
 
+    # Not named "events": the admin would show the model's reverse relation of that name.
     @admin.display(description=_("events"), ordering="event_count")
-    def events(self, obj):
+    def number_of_events(self, obj):
         return obj.event_count
 
 
 @admin.register(Country)
 class CountryAdmin(EventCountMixin, ImportExportCuratedAdmin):
     resource_classes = [CountryResource]
-    list_display = ["name", "name_fr", "code", "events"]
+    list_display = ["name", "name_fr", "code", "number_of_events"]
     search_fields = ["name", "name_fr", "code"]
     fields = [("name", "name_fr"), "code"]
 
@@ -111,7 +112,7 @@ class OrganizationAdmin(ImportExportCuratedAdmin):
 @admin.register(Place)
 class PlaceAdmin(EventCountMixin, ImportExportCuratedAdmin):
     resource_classes = [PlaceResource]
-    list_display = ["name", "country", "latitude", "longitude", "events"]
+    list_display = ["name", "country", "latitude", "longitude", "number_of_events"]
     list_filter = ["country"]
     list_select_related = ["country"]
     search_fields = ["name"]
@@ -121,7 +122,7 @@ class PlaceAdmin(EventCountMixin, ImportExportCuratedAdmin):
 @admin.register(Tag)
 class TagAdmin(EventCountMixin, ImportExportCuratedAdmin):
     resource_classes = [TagResource]
-    list_display = ["name", "name_fr", "slug", "events"]
+    list_display = ["name", "name_fr", "slug", "number_of_events"]
     search_fields = ["name", "name_fr", "slug"]
     fields = [("name", "name_fr"), "slug"]
 
@@ -136,7 +137,7 @@ class DisputeAdminForm(HistoricalM2MFormMixin, forms.ModelForm):
 class DisputeAdmin(EventCountMixin, ImportExportCuratedAdmin):
     form = DisputeAdminForm
     resource_classes = [DisputeResource]
-    list_display = ["name", "span", "status", "events"]
+    list_display = ["name", "span", "status", "number_of_events"]
     list_filter = ["status", "parties"]
     search_fields = ["name", "name_fr", "slug", "summary", "summary_fr"]
     autocomplete_fields = ["parties"]
