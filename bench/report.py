@@ -173,6 +173,18 @@ def server_table(results):
     )
 
 
+def search_table(results):
+    rows = []
+    for size, r in results["sizes"].items():
+        for name, e in (r["server"].get("search") or {}).items():
+            words = f"{name} ({', '.join(e['words'])})"
+            matches = f"{e['matches']:,.0f}"
+            rows.append(
+                [f"{int(size):,}", words, matches, ms(e["median_s"]), ms(e["max_s"]), e["queries"]]
+            )
+    return table(["events", "words matching", "matches", "median ms", "max ms", "queries"], rows)
+
+
 def median_ms(results, size, what, kind):
     """(ms or None, timeout seconds or None) of a page's median: `what` is (system, key)."""
     system, key = what
@@ -538,6 +550,10 @@ def sections(results):
         ),
         ("Bytes on the wire for /embed/", bytes_table(results)),
         ("Zoom to one month on /embed/", zoom_table(results)),
+        (
+            "Search: /api/events/?q= for XA-XB, each search new to the server (its lists warm)",
+            search_table(results),
+        ),
         ("Memory and requests off loopback", other_table(results)),
         ("Targets (this machine, ratios within the run)", targets_table(results)),
     ]

@@ -18,6 +18,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import django
 
@@ -197,6 +198,43 @@ def measure_edits(repeats):
     return result
 
 
+# Searches that match about a tenth of the events, one event, and none (the last two read
+# every row's text: a substring search's slowest case); each asked once, so that its answer,
+# its count and its figure are computed, while the pair's lists and choices stay warm.
+SEARCHES = {
+    "a tenth": ["summit", "visit", "protest", "sanction", "election"],
+    "one": ["#4242", "#4243", "#4244", "#4245", "#4246"],
+    "none": ["élysée", "kremlin", "brégançon", "versailles", "taormina"],
+}
+
+
+def measure_search():
+    """/api/events/?q= with the server's caches warm but for the search itself."""
+    client = Client(headers={"Host": "127.0.0.1"})
+    cache.clear()
+    timed(client, f"/api/events/{PAIR_QUERY}", {})  # the pair's lists and choices
+    results = {}
+    for name, words in SEARCHES.items():
+        runs, matches = [], []
+        for word in words:
+            path = f"/api/events/{PAIR_QUERY}&q={quote(word)}"
+            runs.append(counted(client, path, {}))
+            matches.append(json.loads(client.get(path).content)["count"])
+        median = statistics.median(seconds for seconds, _, _ in runs)
+        results[name] = {
+            "words": words,
+            "matches": statistics.median(matches),
+            "median_s": median,
+            "max_s": max(seconds for seconds, _, _ in runs),
+            "queries": max(queries for _, _, queries in runs),
+        }
+        print(
+            f"  search ({name:<7}) {statistics.median(matches):>7,.0f} matches  "
+            f"median {median * 1000:7.1f} ms  max {results[name]['max_s'] * 1000:7.1f} ms"
+        )
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", required=True, help="where to write the JSON results")
@@ -206,8 +244,13 @@ def main():
     parser.add_argument(
         "--edit-repeats", type=int, default=3, help="edits of each kind timed, median kept (3)"
     )
+    parser.add_argument("--search-only", action="store_true", help="only the search timings")
     args = parser.parse_args()
+    if args.search_only:
+        Path(args.out).write_text(json.dumps({"search": measure_search()}, indent=1))
+        return
     results = measure(args.budget)
+    results["search"] = measure_search()
     results["edits"] = measure_edits(args.edit_repeats)  # last: it writes to the database
     Path(args.out).write_text(json.dumps(results, indent=1))
 

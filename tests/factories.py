@@ -8,6 +8,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from timeline import search
 from timeline.caching import data_changed
 from timeline.models import (
     Country,
@@ -114,21 +115,21 @@ def many_events(n, *, start=date(2010, 1, 1)):
     tags = [tag(f"tag-{i}") for i in range(3)]
     places = [Place.objects.get_or_create(name=f"Place {i}")[0] for i in range(4)]
     offset = Event.objects.count()
-    events = Event.objects.bulk_create(
-        [
-            Event(
-                title=f"Event {offset + i}",
-                slug=f"event-{offset + i}",
-                start=date(start.year + i // 300, 1 + (i // 25) % 12, 1 + i % 25),
-                kind=Event.Kind.values[i % len(Event.Kind.values)],
-                state=Event.State.PUBLISHED,
-                place=places[i % 4],
-                cancelled=(i % 7 == 0),
-                tone=(i % 21) - 10,
-            )
-            for i in range(n)
-        ]
-    )
+    made = [
+        Event(
+            title=f"Event {offset + i}",
+            slug=f"event-{offset + i}",
+            start=date(start.year + i // 300, 1 + (i // 25) % 12, 1 + i % 25),
+            kind=Event.Kind.values[i % len(Event.Kind.values)],
+            state=Event.State.PUBLISHED,
+            place=places[i % 4],
+            cancelled=(i % 7 == 0),
+            tone=(i % 21) - 10,
+        )
+        for i in range(n)
+    ]
+    search.refresh(made)  # as the app's own bulk writers do
+    events = Event.objects.bulk_create(made)
     Event.countries.through.objects.bulk_create(
         [Event.countries.through(event=e, country=c) for e in events for c in (fr, ru)]
     )

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 
-from . import selectors
+from . import search, selectors
 from .endpoints import bad_request, data_endpoint
 from .figures import overview_for
 from .forms import ListPage, counted_page
@@ -121,6 +121,9 @@ def place_record(place):
 @data_endpoint
 def events_json(request, form):
     events = filtered_events(form)
+    searched = form.cleaned_data.get("q")
+    if searched:  # the best matches first, then in time order
+        events = events.order_by(search.relevance(searched), "start", "pk")
     paging = PageForm(request.GET)
     if not paging.is_valid():
         return bad_request(paging)
@@ -129,7 +132,9 @@ def events_json(request, form):
     try:
         page = counted_page(
             events.select_related("place__country"),
-            count=overview_for(form).totals.count,
+            # A search is seldom asked twice: its count alone (one scan of the texts), not
+            # the chart's whole overview (totals, tone, bins: three), which it would cache.
+            count=events.count() if searched else overview_for(form).totals.count,
             number=number,
             size=size,
         )
@@ -300,7 +305,7 @@ def index(request):
                 "dispute": "a dispute's slug",
                 "person": "a person's slug",
                 "tag": "repeatable, a tag's slug (any of them)",
-                "q": "words in the title, summary, quote or place",
+                "q": "words in the title, summary, quote or place, in any language, whatever their case and accents (every word must be found); JSON lists the best matches first",
             },
             "errors": 'a bad parameter answers 400 with {"error": …, "errors": {parameter: [messages]}}',
             "languages": "under /fr/api/… dates written and errors are French; the fields are the same",

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import search
 from .dates import Precision, format_date, format_span
 from .tone import written
 from .translation import localized
@@ -246,6 +247,14 @@ class Place(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Its events are found by its name: their search text follows a rename (in bulk,
+        # as no fact of theirs changed and their history has nothing to record).
+        events = list(self.events.all())
+        search.refresh(events)
+        Event.objects.bulk_update(events, ["search_text"])
+
     def clean(self):
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError(_("Give both latitude and longitude, or neither."))
@@ -459,7 +468,12 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[countries, about, disputes, tags])
+    # Its texts, folded, for search (timeline/search.py): derived, so not in the history.
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    history = HistoricalRecords(
+        m2m_fields=[countries, about, disputes, tags], excluded_fields=["search_text"]
+    )
     objects = EventQuerySet.as_manager()
 
     class Meta:
@@ -492,6 +506,10 @@ class Event(models.Model):
             self.slug = unique_slug(
                 Event, f"{self.start:%Y-%m-%d} {self.title}", max_length=100, exclude_pk=self.pk
             )
+        self.search_text = search.search_text(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
+from . import search
 from .caching import data_changed
 from .dates import Precision
 from .models import (
@@ -138,6 +139,7 @@ def generate_events(count, *, seed=1, progress=None):
             events = [
                 synthetic_event(rng, f"{SLUG_PREFIX}{seed}-{n:07d}", n, places) for n in numbers
             ]
+            search.refresh(events)  # what save() would do
             link_events(rng, Event.objects.bulk_create(events), reference)
             data_changed()  # bulk writes send no signals
         made += size

@@ -6,6 +6,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from ... import search
 from ...caching import data_changed
 from ...models import Event, Source, Tag
 from .plan import prepare_import
@@ -55,6 +56,7 @@ def create_tags(touched):
 def save_events(touched):
     """bulk_create the new events and bulk_update the changed fields of the others."""
     now = timezone.now()
+    search.refresh([p.event for p in touched])  # what save() would do
     new = [p.event for p in touched if p.action == "create"]
     for batch in chunks(new):
         Event.objects.bulk_create(batch)
@@ -63,7 +65,7 @@ def save_events(touched):
     for event in updated:
         event.updated_at = now
     for batch in chunks(updated):
-        Event.objects.bulk_update(batch, [*update_fields, "updated_at"])
+        Event.objects.bulk_update(batch, [*update_fields, "search_text", "updated_at"])
     return new, updated
 
 

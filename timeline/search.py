@@ -1,0 +1,83 @@
+"""Search that finds words whatever their case and accents, in every language's texts.
+
+Each event keeps `search_text`: its titles, summaries and quotes in every language and its
+place's name, folded (lower-cased by Unicode case folding, accents and other combining marks
+taken off, markup dropped), so that "élysée", "ELYSÉE" and "elysee" all find "Élysée" and
+"петербургский" finds "Петербургский", on SQLite as on PostgreSQL. A search folds its words
+the same way and keeps the events whose text holds every word (a word may be the start or
+the middle of a longer one: "versail" finds Versailles), the most relevant first where a
+list is ranked: a word found in a title before one found further down.
+
+The column is written by Event.save(), by the bulk writers (`refresh`), and when a place is
+renamed. PostgreSQL answers the substring test from a trigram index (pg_trgm, migration
+0011); SQLite scans the one folded column.
+"""
+
+import unicodedata
+
+from django.db.models import Q, Value
+from django.db.models.functions import StrIndex
+
+from .interchange.sanitize import plain_text
+from .translation import ORIGINAL_LANGUAGE, TRANSLATED_LANGUAGES
+
+# The event's fields that go into its search text, each in every language it has.
+SEARCHED_FIELDS = ("title", "summary", "quote")
+MAX_WORDS = 8  # a search of more words than this uses the first eight
+
+
+def fold(text):
+    """'Élysée' -> 'elysee', 'Петербургский' -> 'петербургскии': what a search compares."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def searched_columns():
+    """['title', 'title_fr', 'summary', …]: every language's version of the searched fields."""
+    suffixes = ["" if code == ORIGINAL_LANGUAGE else f"_{code}" for code in languages()]
+    return [f"{name}{suffix}" for name in SEARCHED_FIELDS for suffix in suffixes]
+
+
+def languages():
+    return [ORIGINAL_LANGUAGE, *TRANSLATED_LANGUAGES]
+
+
+def search_text(event, place_name=None):
+    """The folded text `event` is found by; titles first (they rank first)."""
+    if place_name is None:
+        place_name = event.place.name if event.place_id else ""
+    parts = [plain_text(getattr(event, column, "") or "") for column in searched_columns()]
+    return fold(" \n".join([*parts, place_name]))
+
+
+def refresh(events):
+    """Set `search_text` on events about to be written in bulk (no save(), no signal)."""
+    from .models import Place
+
+    names = dict(
+        Place.objects.filter(pk__in={e.place_id for e in events if e.place_id}).values_list(
+            "pk", "name"
+        )
+    )
+    for event in events:
+        event.search_text = search_text(event, names.get(event.place_id, ""))
+
+
+def words(query):
+    return fold(query).split()[:MAX_WORDS]
+
+
+def matching(query):
+    """The Q of the events whose text holds every word of `query` (nothing for no words)."""
+    condition = Q()
+    for word in words(query):
+        condition &= Q(search_text__contains=word)
+    return condition
+
+
+def relevance(query):
+    """An expression to order by, smallest first: where the first word first appears (a
+    title comes before a summary, a summary before a place)."""
+    found = words(query)
+    return StrIndex("search_text", Value(found[0] if found else ""))
