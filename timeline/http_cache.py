@@ -146,9 +146,15 @@ def public(response, freshness):
     return response
 
 
+def storage_key(key):
+    """An ETag or a private key as a cache key any backend takes (memcached refuses quotes,
+    spaces and keys over 250 characters)."""
+    return "response:" + hashlib.sha256(key.encode()).hexdigest()
+
+
 def kept(tag):
     """The response cached under `tag`, rebuilt, or None."""
-    stored = cache.get(f"response:{tag}")
+    stored = cache.get(storage_key(tag))
     if stored is None:
         return None
     status, headers, content, attributes = stored
@@ -166,7 +172,7 @@ def keep(key, response, *, etag=False):
         response["ETag"] = key
     attributes = {a: getattr(response, a) for a in RESPONSE_ATTRIBUTES if hasattr(response, a)}
     stored = (response.status_code, dict(response.items()), response.content, attributes)
-    cache.set(f"response:{key}", stored, TIMEOUT)
+    cache.set(storage_key(key), stored, TIMEOUT)
     return response
 
 
