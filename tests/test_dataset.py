@@ -11,8 +11,8 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from timeline.dataset import SHIPPED_DATASET, DatasetError, load_dataset
-from timeline.models import Dispute, Event, OfficeTerm, Person, Source
+from timeline.dataset import SHIPPED_DATASET, DatasetError, LoadReport, load_dataset
+from timeline.models import Country, Dispute, Event, OfficeTerm, Person, Source, Tag
 
 SEED_TITLE = "Rights activists in Paris protest Putin visit"
 
@@ -205,3 +205,11 @@ def test_a_first_load_reports_what_it_created_and_nothing_as_updated():
     # The migrations made every country with its ISO name; the dataset may name one its
     # own way ("United States"), and that is an update. Nothing else is.
     assert set(report.updated) <= {"countries"}
+
+
+def test_the_report_writes_one_row_in_the_singular():
+    report = LoadReport()
+    report.count(Country(pk=1, code="DE"), created=True)
+    report.count(Tag(pk=1, name="a"), created=True)
+    report.count(Tag(pk=2, name="b"), created=True)
+    assert str(report) == "created 1 country, 2 tags; updated nothing"

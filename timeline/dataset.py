@@ -47,6 +47,7 @@ class LoadReport:
     created: dict = field(default_factory=dict)
     updated: dict = field(default_factory=dict)
     new_rows: set = field(default_factory=set)  # (model, pk) created by this load
+    singular: dict = field(default_factory=dict)  # "countries" -> "country", for "1 country"
 
     def count(self, obj, created):
         """One row saved; a row this load created and then changed (an event published once
@@ -57,12 +58,14 @@ class LoadReport:
         if created:
             self.new_rows.add(key)
         bucket = self.created if created else self.updated
-        name = type(obj)._meta.verbose_name_plural
+        name = str(type(obj)._meta.verbose_name_plural)
+        self.singular[name] = str(type(obj)._meta.verbose_name)
         bucket[name] = bucket.get(name, 0) + 1
 
     def __str__(self):
         def fmt(counts):
-            return ", ".join(f"{n} {name}" for name, n in counts.items()) or "nothing"
+            said = [f"{n} {self.singular[name] if n == 1 else name}" for name, n in counts.items()]
+            return ", ".join(said) or "nothing"
 
         return f"created {fmt(self.created)}; updated {fmt(self.updated)}"
 
