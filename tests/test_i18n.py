@@ -433,3 +433,10 @@ def test_a_person_is_named_as_each_language_writes_the_name(client, dataset):
     [meeting] = client.get("/api/events/", {"q": "Versailles", "kind": "meeting"}).json()["results"]
     putin = next(p for p in meeting["people"] if p["slug"] == "vladimir-putin")
     assert (putin["name"], putin["name_fr"]) == ("Vladimir Putin", "Vladimir Poutine")
+
+
+def test_the_searched_words_are_quoted_as_each_language_quotes(client, dataset):
+    french = client.get("/fr/", {"q": "poutine"}).text
+    english = client.get("/", {"q": "putin"}).text
+    assert "«\u00a0poutine\u00a0»" in french and "“poutine”" not in french
+    assert "“putin”" in english

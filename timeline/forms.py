@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
-from django.utils.translation import gettext, gettext_noop, ngettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_noop, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .caching import cached
@@ -284,7 +284,8 @@ class TimelineFilter(forms.Form):
         if data.get("to"):
             parts.append(_("to %(date)s") % {"date": format_date(data["to"])})
         if data.get("q"):
-            parts.append(f"“{data['q']}”")
+            # Quoted as the language quotes: « poutine » in French.
+            parts.append(pgettext("searched words", "“%(words)s”") % {"words": data["q"]})
         return " · ".join(part for part in parts if part)
 
     @property
