@@ -59,10 +59,15 @@ def with_query(path, query):
 def embed_code(src, title, width=DEFAULT_WIDTH, height=DEFAULT_HEIGHT):
     """The code a host page pastes: the iframe of `src` and the few lines that size it to
     what the embed reports. The one home of the embed code: oEmbed's html, the dashboard's
-    dialog (whose script fills in `width` and `height` given as "{width}" and "{height}")
+    dialog (`sized` fills in a code made with "{width}" and "{height}", as its script does)
     and the README's example (a test compares them) all come from here."""
     context = {"src": src, "title": title, "width": width, "height": height}
     return render_to_string("timeline/embed_code.html", context).strip()
+
+
+def sized(code, width, height):
+    """An embed code made with "{width}" and "{height}" for the size, at this size."""
+    return code.replace("{width}", str(width)).replace("{height}", str(height))
 
 
 @require_safe

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import search
+from . import roles, search
 from .dates import Precision, format_date, format_span
 from .tone import written
 from .translation import localized
@@ -248,12 +248,15 @@ class Place(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        renamed = self.pk and not Place.objects.filter(pk=self.pk, name=self.name).exists()
         super().save(*args, **kwargs)
-        # Its events are found by its name: their search text follows a rename (in bulk,
-        # as no fact of theirs changed and their history has nothing to record).
-        events = list(self.events.all())
-        search.refresh(events)
-        Event.objects.bulk_update(events, ["search_text"])
+        if renamed:
+            # Its events are found by its name: their search text follows (in bulk, as no
+            # fact of theirs changed and their history has nothing to record).
+            events = list(self.events.all())
+            for event in events:
+                event.search_text = search.search_text(event, self.name)
+            Event.objects.bulk_update(events, ["search_text"])
 
     def clean(self):
         if (self.latitude is None) != (self.longitude is None):
@@ -480,7 +483,7 @@ class Event(models.Model):
         ordering = ["start", "pk"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
-        permissions = [("publish_event", "Can publish and unpublish events")]
+        permissions = [(roles.PUBLISH, "Can publish and unpublish events")]
         # (state, end): a zoomed window reads the events that started before it and last into it.
         indexes = [
             models.Index(fields=["state", "start"]),

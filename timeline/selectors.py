@@ -189,7 +189,7 @@ def matching_events(filters=None, window=None):
     if filters.get("pair") and (window or filters.get("q")):
         # A window or a search reads few events, or reads every row's text anyway: the
         # pair checked event by event (30-45 ms at 100,000 events) beats building its whole
-        # IN list first (120 ms for a pair of 100,000 events; bench/README.md, Search).
+        # IN list first (120 ms for a pair of 100,000 events; bench/server.py measure_search).
         events = events.filter(of_pair(filters["pair"].split("-")))
     elif filters.get("pair"):
         events = between(events, filters["pair"].split("-"))

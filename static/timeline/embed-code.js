@@ -7,12 +7,15 @@
 (function () {
   "use strict";
 
-  var DEFAULT_WIDTH = 800;
-  var DEFAULT_HEIGHT = 640;
+  // A size left empty or not a number: the field's size as served (embed.DEFAULT_WIDTH…).
+  function size(dialog, name) {
+    var field = dialog.querySelector("[name=" + name + "]");
+    return parseInt(field.value, 10) || parseInt(field.defaultValue, 10);
+  }
 
   function embedCode(dialog) {
-    var width = parseInt(dialog.querySelector("[name=embed-width]").value, 10) || DEFAULT_WIDTH;
-    var height = parseInt(dialog.querySelector("[name=embed-height]").value, 10) || DEFAULT_HEIGHT;
+    var width = size(dialog, "embed-width");
+    var height = size(dialog, "embed-height");
     return dialog.getAttribute("data-embed-template")
       .split("{width}").join(String(width))
       .split("{height}").join(String(height));

@@ -6,16 +6,14 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    from timeline.search import fold, searched_columns
-    from timeline.interchange.sanitize import plain_text
+    from timeline.search import search_text
 
+    # This migration's Event lacks the columns of later languages: search_text reads
+    # those it has.
     Event = apps.get_model("timeline", "Event")
-    # The columns of this migration's time (a later language adds its own, filled later).
-    columns = [c for c in searched_columns() if c in {f.name for f in Event._meta.fields}]
     events = list(Event.objects.select_related("place"))
     for event in events:
-        parts = [plain_text(getattr(event, column) or "") for column in columns]
-        event.search_text = fold(" \n".join([*parts, event.place.name if event.place else ""]))
+        event.search_text = search_text(event, event.place.name if event.place else "")
     Event.objects.bulk_update(events, ["search_text"], batch_size=500)
 
 

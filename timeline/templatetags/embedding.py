@@ -6,6 +6,7 @@ from ..embed import (
     DEFAULT_WIDTH,
     embed_code,
     oembed_discovery_url,
+    sized,
     timeline_title,
     with_query,
 )
@@ -16,8 +17,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def embed_links(context):
     """Absolute addresses of the current view: its embed page, its dashboard link, oEmbed,
-    in the page's language (a French page embeds /fr/embed/), the timeline's title, and
-    its embed code (at the default size, and with the size left for the dialog to fill)."""
+    in the page's language (a French page embeds /fr/embed/), and the timeline's title."""
     request, form = context["request"], context["form"]
     query = form.query_string()
     src = request.build_absolute_uri(with_query(reverse("timeline:embed"), query))
@@ -32,6 +32,12 @@ def embed_links(context):
         "width": DEFAULT_WIDTH,
         "height": DEFAULT_HEIGHT,
         "title": title,
-        "code": embed_code(src, title),
-        "template": embed_code(src, title, "{width}", "{height}"),
     }
+
+
+@register.simple_tag
+def embed_codes(share):
+    """The dialog's embed code: with its size left for the dialog's script to fill, and at
+    the default size (the same code filled in, as the script would)."""
+    template = embed_code(share["src"], share["title"], "{width}", "{height}")
+    return {"template": template, "code": sized(template, share["width"], share["height"])}
