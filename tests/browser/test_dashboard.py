@@ -348,3 +348,17 @@ def test_on_a_phone_markers_that_lie_on_each_other_offer_a_choice(open_page, pag
     expect(page).to_have_url(re.compile(f"event={expected.last().slug}"))
     page.keyboard.press("Escape")
     expect(panel).not_to_have_class(re.compile("is-open"))
+
+
+def test_the_embed_dialog_gives_the_code_at_the_size_chosen(open_page):
+    page = open_page("/?dispute=syria")
+    page.get_by_role("button", name="Embed this view").click()
+    code = page.locator("#embed-code")
+    assert 'width="800" height="640"' in code.input_value()
+    page.get_by_label("Width (px)").fill("600")
+    expect(code).to_have_value(re.compile(r'width="600" height="640".*max-width:600px', re.S))
+    page.get_by_label("Height (px)").fill("")  # an empty size: the size as served
+    expect(code).to_have_value(re.compile(r'width="600" height="640"'))
+    page.get_by_label("Height (px)").fill("900")
+    expect(code).to_have_value(re.compile(r'width="600" height="900"'))
+    assert "{width}" not in code.input_value() and "<script>" in code.input_value()
