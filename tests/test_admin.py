@@ -53,12 +53,12 @@ def macron(france):
 
 
 NEW_EVENT = {
-    "title": "Macron receives Putin at Versailles",
+    "title_en": "Macron receives Putin at Versailles",
     "kind": "meeting",
     "start": "2017-05-29",
     "date_precision": "day",
     "tone": "3",
-    "summary": "Talks on Syria and Ukraine.",
+    "summary_en": "Talks on Syria and Ukraine.",
 }
 
 
@@ -100,7 +100,7 @@ def test_it_lets_a_curator_add_an_event_with_a_source_and_a_participant_as_a_dra
     response = client.post(add_url, data)
 
     assert response.status_code == 302, errors_in(response)
-    event = Event.objects.get(title=NEW_EVENT["title"])
+    event = Event.objects.get(title=NEW_EVENT["title_en"])
     assert event.state == Event.State.DRAFT
     assert event.slug == "2017-05-29-macron-receives-putin-at-versailles"
     assert event.place == versailles
@@ -185,7 +185,7 @@ def test_it_keeps_the_state_read_only_for_curators(client, curator):
     change_url = reverse("admin:timeline_event_change", args=[event.pk])
     page = client.get(change_url)
     assert "state" not in page.context["adminform"].form.fields
-    data = {**admin_form_data(page), "state": "published", "title": "Renamed"}
+    data = {**admin_form_data(page), "state": "published", "title_en": "Renamed"}
 
     response = client.post(change_url, data)
 
@@ -453,7 +453,7 @@ def test_an_event_about_another_country_is_on_their_pairs_timeline_and_not_warne
     client.force_login(curator)
     messages = add_event_in_admin(client, [france], about=[russia])
     assert not any("No pair's timeline shows" in m for m in messages)
-    event = Event.objects.get(title=NEW_EVENT["title"])
+    event = Event.objects.get(title=NEW_EVENT["title_en"])
     assert list(event.about.values_list("code", flat=True)) == ["RU"]
 
 

@@ -50,11 +50,11 @@ def test_it_refuses_the_second_of_two_curators_saving_the_same_event(client, car
     edgar_form = open_form(client, edgar, url)
 
     first = save(
-        client, carla, url, {**carla_form, "title": "Carla's title", "summary": "Carla's."}
+        client, carla, url, {**carla_form, "title_en": "Carla's title", "summary_en": "Carla's."}
     )
     assert first.status_code == 302, errors_in(first)
 
-    second = save(client, edgar, url, {**edgar_form, "title": "Edgar's title", "tone": "-5"})
+    second = save(client, edgar, url, {**edgar_form, "title_en": "Edgar's title", "tone": "-5"})
 
     assert second.status_code == 200
     errors = errors_in(second)
@@ -73,8 +73,8 @@ def test_it_keeps_refusing_the_stale_form_when_it_is_sent_again(client, carla, e
     url = reverse("admin:timeline_event_change", args=[event.pk])
     carla_form = open_form(client, carla, url)
     edgar_form = open_form(client, edgar, url)
-    assert save(client, carla, url, {**carla_form, "title": "Carla's"}).status_code == 302
-    refused = save(client, edgar, url, {**edgar_form, "title": "Edgar's"})
+    assert save(client, carla, url, {**carla_form, "title_en": "Carla's"}).status_code == 302
+    refused = save(client, edgar, url, {**edgar_form, "title_en": "Edgar's"})
 
     # Clicking save again on the refused page sends the same (stale) version.
     again = save(client, edgar, url, admin_form_data(refused))
@@ -89,9 +89,9 @@ def test_it_saves_a_single_edit_and_then_the_next_one(client, carla):
     event = bare_event(sources=1)
     url = reverse("admin:timeline_event_change", args=[event.pk])
 
-    first = save(client, carla, url, {**open_form(client, carla, url), "title": "Once"})
+    first = save(client, carla, url, {**open_form(client, carla, url), "title_en": "Once"})
     assert first.status_code == 302, errors_in(first)
-    second = save(client, carla, url, {**open_form(client, carla, url), "title": "Twice"})
+    second = save(client, carla, url, {**open_form(client, carla, url), "title_en": "Twice"})
     assert second.status_code == 302, errors_in(second)
 
     event.refresh_from_db()
@@ -102,7 +102,7 @@ def test_it_still_adds_new_events_without_a_version(client, carla):
     url = reverse("admin:timeline_event_add")
     data = {
         **open_form(client, carla, url),
-        "title": "New",
+        "title_en": "New",
         "kind": Event.Kind.MEETING,
         "start": "2017-05-29",
     }
@@ -165,7 +165,7 @@ def test_it_refuses_when_a_source_was_added_by_someone_else(client, carla):
     form = open_form(client, carla, url)
     Source.objects.create(event=event, url="https://example.org/added", title="Added elsewhere")
 
-    refused = save(client, carla, url, {**form, "title": "Renamed"})
+    refused = save(client, carla, url, {**form, "title_en": "Renamed"})
 
     assert refused.status_code == 200
     assert any(REFUSED in e and "(user unknown)" in e for e in errors_in(refused))
@@ -181,7 +181,7 @@ def test_it_saves_a_hand_made_post_without_a_version_unchecked(client, carla):
     form = open_form(client, carla, url)
     del form[VERSION_FIELD]
 
-    response = save(client, carla, url, {**form, "title": "Renamed"})
+    response = save(client, carla, url, {**form, "title_en": "Renamed"})
 
     assert response.status_code == 302, errors_in(response)
     event.refresh_from_db()
@@ -256,7 +256,7 @@ def race_two_saves():
 
     def send(user):
         try:
-            response = save(Client(), user, url, {**forms[user], "title": user.username})
+            response = save(Client(), user, url, {**forms[user], "title_en": user.username})
             errors = errors_in(response) if response.status_code == 200 else []
             results[user.username] = {"status": response.status_code, "errors": errors}
         finally:

@@ -86,7 +86,7 @@ def test_it_records_the_user_who_changed_an_event_in_the_admin(client, editor, v
     client.force_login(editor)
     url = reverse("admin:timeline_event_change", args=[versailles_meeting.pk])
 
-    data = {**admin_form_data(client.get(url)), "title": "Versailles talks"}
+    data = {**admin_form_data(client.get(url)), "title_en": "Versailles talks"}
     assert client.post(url, data).status_code == 302
 
     latest = versailles_meeting.history.first()
@@ -297,7 +297,7 @@ def test_a_revert_brings_back_the_sources_and_participants_and_says_so(
     before = snapshot(versailles_meeting)
     client.force_login(editor)
     change_url = reverse("admin:timeline_event_change", args=[versailles_meeting.pk])
-    data = {**admin_form_data(client.get(change_url)), "title": "Versailles talks", "tone": "-5"}
+    data = {**admin_form_data(client.get(change_url)), "title_en": "Versailles talks", "tone": "-5"}
     data["sources-0-title"] = "An edited source title"
     data["participations-1-DELETE"] = "on"
     records_before = versailles_meeting.history.count()

@@ -22,14 +22,14 @@ from .admin_forms import admin_form_data
 
 # A text field a curator would correct on each model, and a corrected value.
 CHANGES = {
-    Country: ("name", "Russian Federation"),
-    Person: ("name", "Vladimir V. Putin"),
+    Country: ("name_en", "Russian Federation"),
+    Person: ("name_en", "Vladimir V. Putin"),
     OfficeTerm: ("office", "President of the Russian Federation"),
     Organization: ("name", "Group of Seven"),
     Place: ("name", "Château de Versailles, France"),
-    Tag: ("name", "summitry"),
-    Dispute: ("name", "Syrian civil war"),
-    Event: ("title", "Macron and Putin meet at Versailles"),
+    Tag: ("name_en", "summitry"),
+    Dispute: ("name_en", "Syrian civil war"),
+    Event: ("title_en", "Macron and Putin meet at Versailles"),
     Participation: ("role", "participant"),
     Source: ("title", "A corrected title"),
 }

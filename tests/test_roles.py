@@ -94,7 +94,7 @@ def test_it_lets_a_curator_add_and_change_facts_but_not_delete_people_or_countri
     response = client.post(
         reverse("admin:timeline_person_change", args=[person.pk]),
         {
-            "name": "Emmanuel Macron",
+            "name_en": "Emmanuel Macron",
             "country": france.pk,
             "description": "President of France from May 2017.",
             "slug": person.slug,

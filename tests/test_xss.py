@@ -107,13 +107,13 @@ def test_it_saves_payloads_through_the_event_form_and_refuses_script_urls_in_sou
         payloads = [PAYLOADS[i] for i in group]
         data = {
             **blank,
-            "title": title,
+            "title_en": title,
             "kind": "statement",
             "start": corpus_date(n).isoformat(),
             "date_precision": "day",
             "tone": "0",
-            "summary": "\n".join(payloads),
-            "quote": "\n".join(payloads),
+            "summary_en": "\n".join(payloads),
+            "quote_en": "\n".join(payloads),
             "state": "published",
         }
         sources = [
@@ -173,7 +173,7 @@ def test_it_saves_payloads_through_the_person_and_dispute_forms(client, staff):
     blank_dispute = admin_form_data(client.get(reverse("admin:timeline_dispute_add")))
     for n, (group, text) in enumerate(chunks()):
         payloads = "\n".join(PAYLOADS[i] for i in group)
-        data = {**blank_person, "name": text, "country": str(fr.pk), "description": payloads}
+        data = {**blank_person, "name_en": text, "country": str(fr.pk), "description": payloads}
         data = set_inline(
             data,
             "terms",
@@ -193,8 +193,8 @@ def test_it_saves_payloads_through_the_person_and_dispute_forms(client, staff):
         data = {
             **blank_dispute,
             "slug": f"xss-{n}",
-            "name": text,
-            "summary": payloads,
+            "name_en": text,
+            "summary_en": payloads,
             "parties": [str(fr.pk), str(ru.pk)],
             "start": corpus_date(n).isoformat(),
             "status": "active",

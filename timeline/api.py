@@ -4,9 +4,10 @@ Same filters and the same selector as the dashboard (forms.TimelineFilter →
 selectors.published_events), so the API can never show what the dashboard would not.
 Bad parameters answer 400 with the offending parameter named, as JSON.
 
-Content in two languages: `title`, `summary` and `quote` are the original (English) texts,
-as curated; `title_fr`, `summary_fr` and `quote_fr` are their French versions, empty where
-there is none (a reader's own fallback decides what to show; the site shows the original).
+Content in every language of the site: `title`, `summary` and `quote` are the original
+(English) texts, as curated; `title_fr`, `title_ru`, `summary_fr`… are their versions in each
+other language, empty where there is none (a reader's own fallback decides what to show; the
+site shows the original).
 `summary` is text; where a curated or imported summary holds HTML, `summary_html` gives it
 sanitised. The CSV starts with a UTF-8 byte-order mark unless `bom=0`, so that spreadsheets
 read it as UTF-8. Disputes are given by slug in `disputes`. Every URL also answers under /fr/ (/fr/api/…),
@@ -26,6 +27,7 @@ from .figures import overview_for
 from .forms import ListPage, counted_page
 from .interchange.sanitize import text_and_html
 from .interchange.timelinejs_export import build_timelinejs
+from .languages import ORIGINAL_LANGUAGE, translated_codes, versions
 from .models import Event
 
 DEFAULT_PAGE_SIZE = 100
@@ -48,34 +50,42 @@ def absolute_url(request, path):
     return request.build_absolute_uri(path)
 
 
+def in_every_language(obj, field):
+    """{'title': original, 'title_fr': …, 'title_ru': …}: the API's names for the versions."""
+    return {
+        field if code == ORIGINAL_LANGUAGE else f"{field}_{code}": text
+        for code, text in versions(obj, field).items()
+    }
+
+
+def summaries(event):
+    """The summary as text in every language, and as sanitised HTML apart (an imported
+    summary may hold HTML): `summary`, `summary_fr`…, `summary_html`, `summary_fr_html`…"""
+    texts, html = {}, {}
+    for name, summary in in_every_language(event, "summary").items():
+        texts[name], html[f"{name}_html"] = text_and_html(summary)
+    return {**texts, **html}
+
+
 def event_record(event, request):
     """One event as the API's JSON object (the fields the architecture guide lists)."""
-    # Text, whatever came in: an imported summary may hold HTML, given sanitised apart.
-    summary, summary_html = text_and_html(event.summary)
-    summary_fr, summary_fr_html = text_and_html(event.summary_fr)
     return {
         "id": event.pk,
         "slug": event.slug,
-        "title": event.title,
-        "title_fr": event.title_fr,
+        **in_every_language(event, "title"),
         "kind": event.kind,
         "start": event.start.isoformat(),
         "end": event.end.isoformat() if event.end else None,
         "date_precision": event.date_precision,
         "date_display": event.date_display,
         "cancelled": event.cancelled,
-        "summary": summary,
-        "summary_fr": summary_fr,
-        "summary_html": summary_html,
-        "summary_fr_html": summary_fr_html,
-        "quote": event.quote,
-        "quote_fr": event.quote_fr,
+        **summaries(event),
+        **in_every_language(event, "quote"),
         "countries": [country.code for country in event.countries.all()],
         "about": [country.code for country in event.about.all()],
         "people": [
             {
-                "name": p.person.name,
-                "name_fr": p.person.name_fr,
+                **in_every_language(p.person, "name"),
                 "slug": p.person.slug,
                 "role": p.role,
             }
@@ -187,6 +197,14 @@ CSV_COLUMNS = [
     "quote_fr",
     "about",
     "source_titles",
+]
+# Columns are only ever appended, so that a spreadsheet reading them by position keeps
+# working: French came first, every other language's versions follow.
+CSV_COLUMNS += [
+    f"{field}_{code}"
+    for code in translated_codes()
+    if f"title_{code}" not in CSV_COLUMNS
+    for field in ("title", "summary", "quote")
 ]
 
 

@@ -1,9 +1,11 @@
 """Load a curated dataset (a folder of CSV files) into the database.
 
 The shipped France–Russia dataset lives in timeline/datasets/france-russia/. Optional
-columns carry French versions beside the originals: `name_fr` (countries, disputes, people,
-tags), `summary_fr` (disputes), `title_fr`, `summary_fr`, `quote_fr` (events); a missing column or
-an empty cell means no French version (the French pages then show the original). In
+columns carry the other languages' versions beside the originals, `<field>_<code>` for each
+language of settings.LANGUAGES: `name_fr`, `name_ru` (countries, disputes, people, tags),
+`summary_fr` (disputes), `title_ru`, `summary_ru`, `quote_fr` (events)…; an empty cell means
+no version (those pages then show the original), a missing column leaves the versions the
+database has (the Russian names django-countries gave the countries, say). In
 events.csv, the optional `about` column lists the countries an event is about without taking
 part (codes separated by ";"). Loading is
 idempotent: rows are matched on their natural keys (country code, slugs, place name, office
@@ -22,6 +24,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from .languages import ORIGINAL_LANGUAGE, translated_codes
 from .models import (
     Country,
     Dispute,
@@ -74,6 +77,19 @@ def split(cell):
     return [item.strip() for item in (cell or "").split(";") if item.strip()]
 
 
+def texts(row, *fields):
+    """{'title_en': …, 'title_fr': …}: the versions of `fields` a row gives, the original
+    (the column without a suffix) in the original language's column."""
+    values = {}
+    for name in fields:
+        values[f"{name}_{ORIGINAL_LANGUAGE}"] = row[name]
+        for code in translated_codes():
+            if f"{name}_{code}" in row:
+                # None, not "": no version (and no clash on a unique name's versions).
+                values[f"{name}_{code}"] = row[f"{name}_{code}"] or None
+    return values
+
+
 def parse_date(cell, where):
     try:
         return date.fromisoformat(cell) if cell else None
@@ -124,7 +140,7 @@ class Loader:
             obj = model(**lookup)
         changed = created
         for name, value in values.items():
-            if created or getattr(obj, name) != value:
+            if created or (getattr(obj, name) or "") != (value or ""):
                 setattr(obj, name, value)
                 changed = True
         if changed:
@@ -168,16 +184,12 @@ class Loader:
 
     def load_countries(self):
         for where, row in self.rows("countries.csv"):
-            values = {"name": row["name"], "name_fr": row.get("name_fr") or ""}
+            values = texts(row, "name")
             self.upsert(Country, {"code": row["code"]}, values, where)
 
     def load_people(self):
         for where, row in self.rows("people.csv"):
-            values = {
-                "name": row["name"],
-                "name_fr": row.get("name_fr") or "",
-                "country": self.country_or_none(where, row["country"]),
-            }
+            values = {**texts(row, "name"), "country": self.country_or_none(where, row["country"])}
             self.upsert(Person, {"slug": row["slug"]}, values, where)
 
     def load_organizations(self):
@@ -212,16 +224,13 @@ class Loader:
         if not (self.directory / "tags.csv").exists():  # optional: events.csv makes tags too
             return
         for where, row in self.rows("tags.csv"):
-            values = {"name": row["name"], "name_fr": row.get("name_fr") or ""}
+            values = texts(row, "name")
             self.upsert(Tag, {"slug": row["slug"]}, values, where)
 
     def load_disputes(self):
         for where, row in self.rows("disputes.csv"):
             values = {
-                "name": row["name"],
-                "name_fr": row.get("name_fr") or "",
-                "summary": row["summary"],
-                "summary_fr": row.get("summary_fr") or "",
+                **texts(row, "name", "summary"),
                 "start": parse_date(row["start"], where),
                 "end": parse_date(row["end"], where),
                 "status": row["status"],
@@ -246,17 +255,12 @@ class Loader:
 
     def load_event(self, where, row, existing):
         values = {
-            "title": row["title"],
-            "title_fr": row.get("title_fr") or "",
+            **texts(row, "title", "summary", "quote"),
             "kind": row["kind"],
             "start": parse_date(row["start"], where),
             "end": parse_date(row["end"], where),
             "date_precision": row["precision"] or "day",
             "cancelled": row["cancelled"].strip().lower() == "yes",
-            "summary": row["summary"],
-            "summary_fr": row.get("summary_fr") or "",
-            "quote": row["quote"],
-            "quote_fr": row.get("quote_fr") or "",
             "place": self.lookup(Place, where, name=row["place"]) if row["place"] else None,
             "tone": parse_int(row["tone"], where),
             # A new event starts as a draft: it is published once its sources exist.

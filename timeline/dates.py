@@ -47,22 +47,40 @@ def day_number(value):
     return str(value.day)
 
 
+def month_format(value, *, after_since=False):
+    """ "October 2016", "octobre 2016", "октябрь 2016 г."; after "since", Russian puts the
+    month in the genitive ("с октября 2016 г."), which Django's format letter E gives."""
+    if after_since:
+        text = date_format(value, pgettext("date format of a month after 'since'", "F Y"))
+    else:
+        text = date_format(value, pgettext("date format of a month", "F Y"))
+    # Django's Russian month names are capitalised (calendar headings); inside a date a
+    # Russian writes them in lower case, as French does: the catalogue says which.
+    if pgettext("month names in a date are in lower case (yes or no)", "no") == "yes":
+        return text.lower()
+    return text
+
+
 def format_date(value, precision=Precision.DAY):
     if value is None:
         return ""
     if precision == Precision.YEAR:
-        return str(value.year)
+        return date_format(value, pgettext("date format of a year", "Y"))
     if precision == Precision.MONTH:
-        return date_format(value, "YEAR_MONTH_FORMAT")
+        return month_format(value)
     return date_format(value, day_format(value))
 
 
 def since(value, precision):
     """ "since 7 May 2012"; French needs the article before a day ("depuis le 7 mai 2012")
-    and none before a month or year ("depuis octobre 2016")."""
-    date = format_date(value, precision)
+    and none before a month or year ("depuis octobre 2016"); Russian "с 7 мая 2012 г."."""
     if precision == Precision.DAY:
+        date = format_date(value, precision)
         return pgettext("since a day", "since %(date)s") % {"date": date}
+    if precision == Precision.MONTH:
+        date = month_format(value, after_since=True)
+    else:
+        date = format_date(value, precision)
     return pgettext("since a month or year", "since %(date)s") % {"date": date}
 
 

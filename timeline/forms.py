@@ -21,10 +21,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .caching import cached
 from .dates import format_date
+from .languages import ORIGINAL_LANGUAGE, content_language
 from .models import Country, Dispute, Event, Participation, Person, Tag
 from .pairs import DEFAULT_PAIR, FORMAT_MESSAGE, normalise_pair
 from .selectors import between, pairs_with_events
-from .translation import ORIGINAL_LANGUAGE, content_language
 
 DATE_FORMAT = "%Y-%m-%d"
 PARAMETERS = ["pair", "from", "to", "kind", "dispute", "person", "tag", "q"]

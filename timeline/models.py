@@ -16,11 +16,10 @@ from simple_history.models import HistoricalRecords
 
 from . import roles, search
 from .dates import Precision, format_date, format_span
+from .languages import ORIGINAL_LANGUAGE, localized
 from .tone import written
-from .translation import localized
 
 TONE_MIN, TONE_MAX = -10, 10
-FRENCH_HELP = _("Shown on the French pages; left empty, they show the original.")
 
 
 def unique_slug(model, text, *, max_length=80, exclude_pk=None):
@@ -51,7 +50,8 @@ class SlugFromName(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(type(self), self.name, exclude_pk=self.pk)
+            original = localized(self, "name", ORIGINAL_LANGUAGE)
+            self.slug = unique_slug(type(self), original, exclude_pk=self.pk)
         super().save(*args, **kwargs)
 
 
@@ -63,11 +63,8 @@ class Country(models.Model):
         help_text=_("ISO 3166-1 alpha-2 code, two capital letters: FR, RU, UA."),
     )
     name = models.CharField(_("name"), max_length=100)
-    name_fr = models.CharField(
-        _("name in French"), max_length=100, blank=True, help_text=FRENCH_HELP
-    )
 
-    history = HistoricalRecords()
+    # history: registered in translation.py, once its per-language columns exist.
 
     class Meta:
         ordering = ["name"]
@@ -96,10 +93,6 @@ class Country(models.Model):
 
 class Person(SlugFromName):
     name = models.CharField(_("name"), max_length=200)
-    # "Poutine" on French pages: names are transliterated differently in each language.
-    name_fr = models.CharField(
-        _("name in French"), max_length=200, blank=True, help_text=FRENCH_HELP
-    )
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
     country = models.ForeignKey(
         Country,
@@ -112,7 +105,7 @@ class Person(SlugFromName):
     )
     description = models.TextField(_("description"), blank=True)
 
-    history = HistoricalRecords()
+    # history: registered in translation.py, once its per-language columns exist.
 
     class Meta:
         verbose_name = _("person")
@@ -264,18 +257,18 @@ class Place(models.Model):
 
 
 class Tag(SlugFromName):
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, blank=True)
-    name_fr = models.CharField(
-        _("name in French"), max_length=100, blank=True, help_text=FRENCH_HELP
-    )
 
-    history = HistoricalRecords()
+    # history: registered in translation.py, once its per-language columns exist.
 
     class Meta:
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
         ordering = ["name"]
+        # A constraint, not unique=True: the per-language copies of the field (and their
+        # history) would inherit unique=True, and a tag's versions share their names.
+        constraints = [models.UniqueConstraint(fields=["name"], name="tag_name_is_unique")]
 
     def __str__(self):
         return self.localized_name
@@ -295,11 +288,7 @@ class Dispute(models.Model):
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    name_fr = models.CharField(
-        _("name in French"), max_length=200, blank=True, help_text=FRENCH_HELP
-    )
     summary = models.TextField(_("summary"), blank=True)
-    summary_fr = models.TextField(_("summary in French"), blank=True, help_text=FRENCH_HELP)
     parties = models.ManyToManyField(
         Country, verbose_name=_("parties"), related_name="disputes", blank=True
     )
@@ -307,7 +296,7 @@ class Dispute(models.Model):
     end = models.DateField(_("end"), null=True, blank=True, help_text=_("Empty while ongoing."))
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
 
-    history = HistoricalRecords(m2m_fields=[parties])
+    # history: registered in translation.py, once its per-language columns exist.
 
     class Meta:
         ordering = ["start", "name"]
@@ -379,9 +368,6 @@ class Event(models.Model):
         help_text=_("Part of the event's address. Left empty, it is made from date and title."),
     )
     title = models.CharField(_("title"), max_length=200)
-    title_fr = models.CharField(
-        _("title in French"), max_length=200, blank=True, help_text=FRENCH_HELP
-    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     start = models.DateField(
         _("start"),
@@ -405,19 +391,11 @@ class Event(models.Model):
         ),
     )
     summary = models.TextField(_("summary"), blank=True)
-    summary_fr = models.TextField(_("summary in French"), blank=True, help_text=FRENCH_HELP)
     quote = models.TextField(
         _("quote"),
         blank=True,
         help_text=_(
             "For statements: the words quoted. Add the speaker as a participant with the role 'speaker'."
-        ),
-    )
-    quote_fr = models.TextField(
-        _("quote in French"),
-        blank=True,
-        help_text=_(
-            "The quote translated into French; left empty, French pages show the original words."
         ),
     )
     place = models.ForeignKey(
@@ -474,9 +452,7 @@ class Event(models.Model):
     # Its texts, folded, for search (timeline/search.py): derived, so not in the history.
     search_text = models.TextField(editable=False, blank=True, default="")
 
-    history = HistoricalRecords(
-        m2m_fields=[countries, about, disputes, tags], excluded_fields=["search_text"]
-    )
+    # history: registered in translation.py, once its per-language columns exist.
     objects = EventQuerySet.as_manager()
 
     class Meta:
@@ -507,7 +483,10 @@ class Event(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(
-                Event, f"{self.start:%Y-%m-%d} {self.title}", max_length=100, exclude_pk=self.pk
+                Event,
+                f"{self.start:%Y-%m-%d} {localized(self, 'title', ORIGINAL_LANGUAGE)}",
+                max_length=100,
+                exclude_pk=self.pk,
             )
         self.search_text = search.search_text(self)
         update_fields = kwargs.get("update_fields")
@@ -520,7 +499,7 @@ class Event(models.Model):
 
     @property
     def localized_title(self):
-        """The title in the reader's language (see timeline.translation.localized)."""
+        """The title in the reader's language (see timeline.languages.localized)."""
         return localized(self, "title")
 
     @property

@@ -19,7 +19,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import StrIndex
 
 from .interchange.sanitize import plain_text
-from .translation import ORIGINAL_LANGUAGE, TRANSLATED_LANGUAGES
+from .languages import ORIGINAL_LANGUAGE, codes
 
 # The event's fields that go into its search text, each in every language it has.
 SEARCHED_FIELDS = ("title", "summary", "quote")
@@ -33,21 +33,22 @@ def fold(text):
     return " ".join(bare.casefold().split())
 
 
-def searched_columns():
-    """['title', 'title_fr', 'summary', …]: every language's version of the searched fields."""
-    suffixes = ["" if code == ORIGINAL_LANGUAGE else f"_{code}" for code in languages()]
-    return [f"{name}{suffix}" for name in SEARCHED_FIELDS for suffix in suffixes]
-
-
-def languages():
-    return [ORIGINAL_LANGUAGE, *TRANSLATED_LANGUAGES]
+def searched_texts(event):
+    """The versions of its searched fields in every language, titles first."""
+    for name in SEARCHED_FIELDS:
+        for code in codes():
+            column = f"{name}_{code}"
+            # A migration's Event of before the per-language columns has the original as `title`.
+            if code == ORIGINAL_LANGUAGE and not hasattr(event, column):
+                column = name
+            yield getattr(event, column, "") or ""
 
 
 def search_text(event, place_name=None):
     """The folded text `event` is found by; titles first (they rank first)."""
     if place_name is None:
         place_name = event.place.name if event.place_id else ""
-    parts = [plain_text(getattr(event, column, "") or "") for column in searched_columns()]
+    parts = [plain_text(text) for text in searched_texts(event)]
     return fold(" \n".join([*parts, place_name]))
 
 

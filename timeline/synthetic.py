@@ -15,6 +15,7 @@ from django.db import transaction
 from . import search
 from .caching import data_changed
 from .dates import Precision
+from .languages import in_original_language
 from .models import (
     Country,
     Dispute,
@@ -53,6 +54,7 @@ ROLES = ["host", "guest", "participant", "speaker", "subject"]
 BATCH = 2000
 
 
+@in_original_language
 def ensure_reference():
     """The synthetic pair, its leaders, organisations, places, disputes and tags."""
     countries = {
@@ -125,6 +127,7 @@ def random_date(rng):
     return day, Precision.DAY
 
 
+@in_original_language
 def generate_events(count, *, seed=1, progress=None):
     """Create `count` published synthetic events; returns how many were made."""
     rng = random.Random(seed)

@@ -1,48 +1,67 @@
-"""Content in several languages: which version of a curated text a reader sees.
+"""The curated texts that have a version per language: django-modeltranslation's registry,
+read at start-up, which gives each field a column per language of settings.LANGUAGES
+(`title_en`, `title_fr`, `title_ru`…). What a reader sees is decided in timeline/languages.py.
 
-Curators write an event's title, summary and quote, a dispute's name and summary and a
-country's name in the original language (English) and may add a French version beside it
-(`title_fr`, `summary_fr`…). `localized(obj, "title")` is the one place that decides what
-the active language shows: the French version on a French page when there is one, else the
-original. Models expose it as properties (`event.localized_title`, `dispute.localized_name`,
-`country.localized_name`) for templates, the chart and the exports.
+django-modeltranslation was chosen over django-parler: its versions are columns of the row
+itself, so the hot path (the chart reads thousands of events) needs no join and no query per
+language, and the admin lays the versions out side by side without tabs loaded from a CDN.
+The price is a migration per new language (`makemigrations` writes it); parler needs none
+but keeps the versions in a table of their own, joined or prefetched on every read.
+
+Their history is registered here, after the columns exist (simple-history's way with
+modeltranslation), so that a version in the history keeps the texts in every language and a
+revert brings them all back.
 """
 
-from django.conf import settings
-from django.utils.translation import get_language
+import simple_history
+from django.db.models.signals import pre_save
+from modeltranslation.translator import TranslationOptions, translator
 
-ORIGINAL_LANGUAGE = "en"
-# The languages a text may carry a version in, beside the original: field `<name>_<code>`.
-TRANSLATED_LANGUAGES = ("fr",)
-
-
-def content_language(language=None):
-    """'fr' for 'fr', 'fr-ca'…; the original language for anything without versions."""
-    code = (language or get_language() or settings.LANGUAGE_CODE).lower().split("-")[0]
-    return code if code in TRANSLATED_LANGUAGES else ORIGINAL_LANGUAGE
+from .languages import ORIGINAL_LANGUAGE, version
+from .models import Country, Dispute, Event, Person, Tag
 
 
-def shown_language(obj, field, language=None):
-    """The language obj.<field> is shown in for the active (or given) language: that one
-    when the text has a version in it, else the original (a fallback)."""
-    code = content_language(language)
-    if code != ORIGINAL_LANGUAGE:
-        value = getattr(obj, f"{field}_{code}", "")
-        if value and value.strip():
-            return code
-    return ORIGINAL_LANGUAGE
+class NameOptions(TranslationOptions):
+    # People too: names are transliterated differently in each language ("Poutine").
+    fields = ("name",)
+    required_languages = {ORIGINAL_LANGUAGE: ("name",)}
 
 
-def localized(obj, field, language=None):
-    """obj.<field> in the active (or given) language, falling back to the original when the
-    translation is missing or blank."""
-    code = shown_language(obj, field, language)
-    return getattr(obj, field if code == ORIGINAL_LANGUAGE else f"{field}_{code}")
+class DisputeOptions(TranslationOptions):
+    fields = ("name", "summary")
+    required_languages = {ORIGINAL_LANGUAGE: ("name",)}
 
 
-def versions(obj, field):
-    """{'en': original, 'fr': French or ''} for exports that give every version."""
-    return {
-        ORIGINAL_LANGUAGE: getattr(obj, field),
-        **{code: getattr(obj, f"{field}_{code}", "") for code in TRANSLATED_LANGUAGES},
-    }
+class EventOptions(TranslationOptions):
+    fields = ("title", "summary", "quote")
+    required_languages = {ORIGINAL_LANGUAGE: ("title",)}
+
+
+REGISTRY = [
+    (Country, NameOptions, {}),
+    (Person, NameOptions, {}),
+    (Tag, NameOptions, {}),
+    (Dispute, DisputeOptions, {"m2m_fields": ["parties"]}),
+    # search_text is derived from the texts (timeline/search.py): not history.
+    (
+        Event,
+        EventOptions,
+        {
+            "m2m_fields": ["countries", "about", "disputes", "tags"],
+            "excluded_fields": ["search_text"],
+        },
+    ),
+]
+
+
+def keep_original_column(sender, instance, **kwargs):
+    """The untranslated column (`title`) holds the original text, as the unique and
+    not-null constraints on it expect; modeltranslation leaves it as last assigned."""
+    for field in translator.get_options_for_model(sender).fields:
+        instance.__dict__[field] = version(instance, field, ORIGINAL_LANGUAGE)
+
+
+for model, options, history in REGISTRY:
+    translator.register(model, options)
+    simple_history.register(model, app="timeline", **history)
+    pre_save.connect(keep_original_column, sender=model, dispatch_uid=f"original-{model.__name__}")

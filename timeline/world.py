@@ -14,7 +14,7 @@ may differ, "European Union" is not ISO) are left as they are.
 from django.utils import timezone, translation
 from django_countries import countries as iso_countries
 
-from .translation import ORIGINAL_LANGUAGE, TRANSLATED_LANGUAGES
+from .languages import ORIGINAL_LANGUAGE, codes
 
 REASON = "ISO 3166-1 country (django-countries)"
 
@@ -31,7 +31,7 @@ def add_missing_countries(country_model, history_model):
     that time (Country and HistoricalCountry)."""
     # In a migration, the model has the name columns of its time: fill those it has.
     columns = {f.name for f in country_model._meta.get_fields()}
-    languages = [code for code in TRANSLATED_LANGUAGES if f"name_{code}" in columns]
+    languages = [code for code in codes() if f"name_{code}" in columns]
     names = {language: iso_names(language) for language in languages}
     known = set(country_model.objects.values_list("code", flat=True))
     missing = [

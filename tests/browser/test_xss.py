@@ -353,8 +353,8 @@ def test_the_admin_shows_the_corpus_as_text_and_saves_it_from_the_form(
     event = events[5]
     text = labelled(5, PAYLOADS[5])
     visit(reverse("admin:timeline_event_change", args=[event.pk]))
-    expect(page.locator("#id_title")).to_have_value(text)
-    expect(page.locator("#id_summary")).to_have_value(PAYLOADS[5])
+    expect(page.locator("#id_title_en")).to_have_value(text)
+    expect(page.locator("#id_summary_en")).to_have_value(PAYLOADS[5])
     expect(page.locator("#id_sources-0-title")).to_have_value(PAYLOADS[5])
     expect(page.locator("#id_sources-0-url")).to_have_value(
         HOSTILE_VALID_URL
@@ -374,8 +374,8 @@ def test_the_admin_shows_the_corpus_as_text_and_saves_it_from_the_form(
 
     # Saved from the browser: a new title, summary and source with payloads of their own.
     new_title = f"{labelled(0, PAYLOADS[0])} {labelled(6, PAYLOADS[6])}"
-    page.locator("#id_title").fill(new_title)
-    page.locator("#id_summary").fill(PAYLOADS[24])
+    page.locator("#id_title_en").fill(new_title)
+    page.locator("#id_summary_en").fill(PAYLOADS[24])
     page.locator("#id_sources-0-publisher").fill(labelled(16, PAYLOADS[16]))
     page.locator("#id_sources-0-url").fill(HOSTILE_VALID_URL)
     page.locator("input[name=_continue]").first.click()

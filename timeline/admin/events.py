@@ -34,6 +34,7 @@ from ..history import (
     revert_inline_rows,
     reverted_reason,
 )
+from ..languages import columns
 from ..models import PUBLISH_NEEDS_SOURCE, TONE_MAX, TONE_MIN, Event, Participation, Source
 from ..tone import written
 from .concurrency import ConcurrencyAdminMixin
@@ -148,10 +149,8 @@ class EventAdminForm(HistoricalM2MFormMixin, forms.ModelForm):
         model = Event
         fields = "__all__"
         widgets = {
-            "summary": forms.Textarea(attrs={"rows": 4}),
-            "summary_fr": forms.Textarea(attrs={"rows": 4}),
-            "quote": forms.Textarea(attrs={"rows": 3}),
-            "quote_fr": forms.Textarea(attrs={"rows": 3}),
+            **{column: forms.Textarea(attrs={"rows": 4}) for column in columns("summary")},
+            **{column: forms.Textarea(attrs={"rows": 3}) for column in columns("quote")},
         }
 
     def _update_errors(self, errors):
@@ -229,7 +228,7 @@ class EventAdmin(ImportExportMixin, ConcurrencyAdminMixin, SimpleHistoryAdmin):
     ]
     list_select_related = ["place"]
     list_per_page = 50
-    search_fields = ["title", "title_fr", "summary", "summary_fr", "quote", "quote_fr", "slug"]
+    search_fields = [*columns("title"), *columns("summary"), *columns("quote"), "slug"]
     search_help_text = _("Searches titles, summaries and quotes.")
     date_hierarchy = "start"
     ordering = ["-start", "-pk"]
@@ -241,13 +240,13 @@ class EventAdmin(ImportExportMixin, ConcurrencyAdminMixin, SimpleHistoryAdmin):
         (
             _("What happened"),
             {
-                # Each text beside its French version (shown on the French pages).
+                # Each text beside its versions in the other languages, one row of columns.
                 "fields": [
-                    ("title", "title_fr"),
+                    columns("title"),
                     "kind",
                     "cancelled",
-                    ("summary", "summary_fr"),
-                    ("quote", "quote_fr"),
+                    columns("summary"),
+                    columns("quote"),
                 ],
             },
         ),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from ..languages import ORIGINAL_LANGUAGE, columns
 from ..models import (
     Country,
     Dispute,
@@ -63,9 +64,10 @@ class EventCountMixin:
 @admin.register(Country)
 class CountryAdmin(EventCountMixin, ImportExportCuratedAdmin):
     resource_classes = [CountryResource]
-    list_display = ["name", "name_fr", "code", "number_of_events"]
-    search_fields = ["name", "name_fr", "code"]
-    fields = [("name", "name_fr"), "code"]
+    list_display = [*columns("name"), "code", "number_of_events"]
+    search_fields = [*columns("name"), "code"]
+    # Each text beside its versions in the other languages, one row of columns.
+    fields = [columns("name"), "code"]
 
 
 class OfficeTermInline(admin.TabularInline):
@@ -79,12 +81,12 @@ class OfficeTermInline(admin.TabularInline):
 @admin.register(Person)
 class PersonAdmin(ImportExportCuratedAdmin):
     resource_classes = [PersonResource]
-    list_display = ["name", "name_fr", "country", "slug"]
+    list_display = [*columns("name"), "country", "slug"]
     list_filter = ["country"]
     list_select_related = ["country"]
-    search_fields = ["name", "name_fr", "slug"]
+    search_fields = [*columns("name"), "slug"]
     autocomplete_fields = ["country"]
-    fields = [("name", "name_fr"), "country", "description", "slug"]
+    fields = [columns("name"), "country", "description", "slug"]
     inlines = [OfficeTermInline]
 
 
@@ -93,7 +95,7 @@ class OfficeTermAdmin(CuratedAdmin):
     list_display = ["person", "office", "country", "start", "end"]
     list_filter = ["country", "office"]
     list_select_related = ["person", "country"]
-    search_fields = ["person__name", "office"]
+    search_fields = [*[f"person__{column}" for column in columns("name")], "office"]
     autocomplete_fields = ["person", "country"]
     date_hierarchy = "start"
 
@@ -122,9 +124,9 @@ class PlaceAdmin(EventCountMixin, ImportExportCuratedAdmin):
 @admin.register(Tag)
 class TagAdmin(EventCountMixin, ImportExportCuratedAdmin):
     resource_classes = [TagResource]
-    list_display = ["name", "name_fr", "slug", "number_of_events"]
-    search_fields = ["name", "name_fr", "slug"]
-    fields = [("name", "name_fr"), "slug"]
+    list_display = [*columns("name"), "slug", "number_of_events"]
+    search_fields = [*columns("name"), "slug"]
+    fields = [columns("name"), "slug"]
 
 
 class DisputeAdminForm(HistoricalM2MFormMixin, forms.ModelForm):
@@ -139,17 +141,17 @@ class DisputeAdmin(EventCountMixin, ImportExportCuratedAdmin):
     resource_classes = [DisputeResource]
     list_display = ["name", "span", "status", "number_of_events"]
     list_filter = ["status", "parties"]
-    search_fields = ["name", "name_fr", "slug", "summary", "summary_fr"]
+    search_fields = [*columns("name"), "slug", *columns("summary")]
     autocomplete_fields = ["parties"]
-    prepopulated_fields = {"slug": ["name"]}
-    # Each text beside its French version (shown on the French pages).
+    prepopulated_fields = {"slug": [f"name_{ORIGINAL_LANGUAGE}"]}
+    # Each text beside its versions in the other languages, one row of columns.
     fields = [
-        ("name", "name_fr"),
+        columns("name"),
         "slug",
         "status",
         ("start", "end"),
         "parties",
-        ("summary", "summary_fr"),
+        columns("summary"),
     ]
 
     @admin.display(description=_("span"), ordering="start")
@@ -162,7 +164,11 @@ class ParticipationAdmin(CuratedAdmin):
     list_display = ["event", "actor", "role"]
     list_filter = ["role"]
     list_select_related = ["event", "person", "organization"]
-    search_fields = ["event__title", "person__name", "organization__name"]
+    search_fields = [
+        *[f"event__{column}" for column in columns("title")],
+        *[f"person__{column}" for column in columns("name")],
+        "organization__name",
+    ]
     autocomplete_fields = ["event", "person", "organization"]
 
     @admin.display(description=_("person or organisation"))
@@ -175,7 +181,14 @@ class SourceAdmin(CuratedAdmin):
     list_display = ["__str__", "publisher", "published", "event"]
     list_filter = ["publisher"]
     list_select_related = ["event"]
-    search_fields = ["title", "url", "publisher", "author", "quote", "event__title"]
+    search_fields = [
+        "title",
+        "url",
+        "publisher",
+        "author",
+        "quote",
+        *[f"event__{column}" for column in columns("title")],
+    ]
     autocomplete_fields = ["event"]
     date_hierarchy = "published"
     fields = [

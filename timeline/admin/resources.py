@@ -12,10 +12,16 @@ drafts; existing ones keep their state.
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, JSON
 
+from ..languages import ORIGINAL_LANGUAGE, translated_codes
 from ..models import Country, Dispute, Event, Organization, Person, Place, Tag
 
 # The formats curators are offered (the first is the default in the tests and the docs).
 FORMATS = [CSV, JSON]
+
+
+def texts(name):
+    """A text's columns: 'title' (the original), then 'title_fr', 'title_ru'…"""
+    return [name, *(f"{name}_{code}" for code in translated_codes())]
 
 
 class CuratedResource(resources.ModelResource):
@@ -24,12 +30,22 @@ class CuratedResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # A text's plain column ('title') is the original: read from and written to the
+        # original's version, whatever the language of the curator's admin.
+        for name, field in self.fields.items():
+            if f"{name}_{ORIGINAL_LANGUAGE}" in {f.name for f in self._meta.model._meta.fields}:
+                self.fields[name] = fields.Field(
+                    attribute=f"{name}_{ORIGINAL_LANGUAGE}", column_name=name, widget=field.widget
+                )
+
 
 class CountryResource(CuratedResource):
     class Meta(CuratedResource.Meta):
         model = Country
         import_id_fields = ["code"]
-        fields = ["code", "name", "name_fr"]
+        fields = ["code", *texts("name")]
 
 
 def country_by_code():
@@ -45,7 +61,7 @@ class PersonResource(CuratedResource):
     class Meta(CuratedResource.Meta):
         model = Person
         import_id_fields = ["slug"]
-        fields = ["slug", "name", "name_fr", "country", "description"]
+        fields = ["slug", *texts("name"), "country", "description"]
 
 
 class OrganizationResource(CuratedResource):
@@ -70,7 +86,7 @@ class TagResource(CuratedResource):
     class Meta(CuratedResource.Meta):
         model = Tag
         import_id_fields = ["slug"]
-        fields = ["slug", "name", "name_fr"]
+        fields = ["slug", *texts("name")]
 
 
 class DisputeResource(CuratedResource):
@@ -85,10 +101,8 @@ class DisputeResource(CuratedResource):
         import_id_fields = ["slug"]
         fields = [
             "slug",
-            "name",
-            "name_fr",
-            "summary",
-            "summary_fr",
+            *texts("name"),
+            *texts("summary"),
             "parties",
             "start",
             "end",
@@ -126,17 +140,14 @@ class EventResource(CuratedResource):
         import_id_fields = ["slug"]
         fields = [
             "slug",
-            "title",
-            "title_fr",
+            *texts("title"),
             "kind",
             "start",
             "end",
             "date_precision",
             "cancelled",
-            "summary",
-            "summary_fr",
-            "quote",
-            "quote_fr",
+            *texts("summary"),
+            *texts("quote"),
             "place",
             "countries",
             "about",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
+from ...languages import in_original_language
 from ...models import Event, Source, Tag
 from ...pairs import pair_countries
 from .parse import kind_names, parse_entry
@@ -27,6 +28,7 @@ EVENT_FIELDS = ["title", "kind", "start", "end", "date_precision", "summary", "c
 TAG_NAME_MAX = Tag._meta.get_field("name").max_length
 
 
+@in_original_language
 def prepare_import(data, *, pair=None, publish=False, progress=None):
     """Read, parse and validate a TimelineJS file against the database, writing nothing.
 

@@ -8,11 +8,13 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from ... import search
 from ...caching import data_changed
+from ...languages import in_original_language
 from ...models import Event, Source, Tag
 from .plan import prepare_import
 from .records import BATCH_SIZE, PROGRESS_EVERY, ImportFailed, ImportReport, TagIndex, chunks
 
 
+@in_original_language
 def write_import(plan, *, user=None, reason="Imported from TimelineJS", progress=None):
     """Write a plan without errors, in one transaction; history is recorded for each change."""
     if plan.errors:
