@@ -78,6 +78,9 @@ def event_record(event, request):
         "end": event.end.isoformat() if event.end else None,
         "date_precision": event.date_precision,
         "date_display": event.date_display,
+        "date_edtf": event.date_edtf,
+        "date_certainty": event.date_certainty,
+        "latest_start": event.latest_start.isoformat() if event.latest_start else None,
         "cancelled": event.cancelled,
         **summaries(event),
         **in_every_language(event, "quote"),
@@ -197,6 +200,7 @@ CSV_COLUMNS = [
     "quote_fr",
     "about",
     "source_titles",
+    "date_edtf",
 ]
 # Columns are only ever appended, so that a spreadsheet reading them by position keeps
 # working: French came first, every other language's versions follow.

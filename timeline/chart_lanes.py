@@ -22,6 +22,7 @@ from .chart_style import (
     INK,
     KIND_ORDER,
     KIND_STYLE,
+    MUTED,
     TONE_SCALE,
     WHITE,
     Trace,
@@ -29,7 +30,7 @@ from .chart_style import (
 )
 from .chart_text import Words, bin_hover, event_hover, hint, wrap
 from .chart_view import duration_ms, inclusive_end, iso, leading_office, midpoint, terms_in_view
-from .dates import format_span
+from .dates import Certainty, Precision, format_span
 from .models import TONE_MAX, TONE_MIN, Event
 from .tone import rolling_tone, thinned, written
 
@@ -267,6 +268,54 @@ def event_spans(events, kind_y):
             },
             "hoverinfo": "skip",
             "meta": Trace.EVENT_SPANS,
+        }
+    ]
+
+
+# How far a "c.", "before" or "after" date is drawn from its day: a sign, not a measure.
+REACH = {
+    Precision.DAY: timedelta(days=15),
+    Precision.MONTH: timedelta(days=92),
+    Precision.YEAR: timedelta(days=730),
+}
+
+
+def uncertainty_window(event):
+    """The days an uncertain date may stand for, (first, last); None for a certain one."""
+    last = inclusive_end(event.start, event.end, event.date_precision)
+    reach = REACH[event.date_precision]
+    return {
+        Certainty.BETWEEN: (event.start, event.latest_start),
+        Certainty.CIRCA: (event.start - reach, last + reach),
+        Certainty.BEFORE: (event.start - reach, event.start),
+        Certainty.AFTER: (last, last + reach),
+    }.get(event.date_certainty)
+
+
+def event_uncertainty(events, kind_y):
+    """A dotted line through each uncertain event's mark, across the days it may stand for
+    (the legend's "Uncertain date")."""
+    offsets = dodge(events)
+    x, y = [], []
+    for event in events:
+        window = uncertainty_window(event)
+        if window and window[1]:
+            lane = kind_y[event.kind] + offsets[event.pk]
+            x += [iso(window[0]), iso(window[1]), None]
+            y += [lane, lane, None]
+    if not x:
+        return []
+    return [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": Trace.UNCERTAIN,
+            "showlegend": False,
+            "x": x,
+            "y": y,
+            "line": {"color": MUTED, "width": 2, "dash": "dot"},
+            "hoverinfo": "skip",
+            "meta": Trace.UNCERTAIN,
         }
     ]
 

@@ -39,6 +39,7 @@ TONE_SCALE = [[0, "#b91c1c"], [0.5, "#d1d5db"], [1, "#1d4ed8"]]
 # plotly.js 4.1.1's marker paths (src/components/drawing/symbol_defs.js) at radius 10:
 # the static chart draws the very shapes Plotly will, scaled to each marker's size / 20.
 SYMBOL_PATHS = {
+    "dotted-line": "M-13,0H-9M-5,0H-1M3,0H7M11,0H13",  # the legend's uncertain dates
     "circle": "M10,0A10,10 0 1,1 0,-10A10,10 0 0,1 10,0Z",
     "square": "M10,10H-10V-10H10Z",
     "diamond": "M13,0L0,13L-13,0L0,-13Z",
@@ -69,6 +70,7 @@ class Trace(StrEnum):
     BAR_LABELS = "bar-labels"  # the names on the office and dispute bars
     EVENT_SPANS = "event-span"
     EVENTS = "events"  # cancelled ones too, hollow
+    UNCERTAIN = "event-uncertainty"  # the dotted reach of "c.", "before", "between" dates
     BINNED = "events-binned"
     TONE = "tone"
 

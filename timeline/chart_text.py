@@ -4,7 +4,7 @@ Everything curated goes through chart_style.escape (Plotly renders a subset of H
 import textwrap
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from .chart_style import MUTED, escape
 from .chart_view import leading_office, terms_in_view, view_window
@@ -59,9 +59,7 @@ def event_when(event):
 def event_hover(event, words=None):
     words = words or Words()
     lines = [f"<b>{wrap(event.localized_title)}</b>"]
-    lines.append(
-        words(("when", event.start, event.end, event.date_precision), lambda: event_when(event))
-    )
+    lines.append(words(("when", *event.date_parts), lambda: event_when(event)))
     if event.cancelled:
         lines.append(
             words("cancelled", lambda: "<b>" + escape(_("Cancelled: did not take place")) + "</b>")
@@ -89,10 +87,9 @@ def hint(text):
 def bin_hover(b, spans):
     """spans: a dict of the bins' written dates, shared by the marks of one figure
     (formatting a date in the active language is the slow part)."""
-    label = Event.Kind(b.kind).label if b.n == 1 else plural_kind(b.kind)
     if (b.start, b.end) not in spans:
         spans[(b.start, b.end)] = escape(format_span(b.start, b.end))
-    lines = [f"<b>{b.n} {escape(label)}</b>", spans[(b.start, b.end)]]
+    lines = [f"<b>{escape(counted_kind(b.kind, b.n))}</b>", spans[(b.start, b.end)]]
     if b.cancelled:
         lines.append(
             escape(ngettext("%(n)d cancelled", "%(n)d cancelled", b.cancelled) % {"n": b.cancelled})
@@ -126,8 +123,7 @@ def counted(totals):
     if not totals.count:
         return [_("No events match these filters.")]
     by_kind = ", ".join(
-        f"{n} {Event.Kind(kind).label if n == 1 else plural_kind(kind)}"
-        for kind, n in sorted(totals.by_kind.items(), key=lambda kv: -kv[1])
+        counted_kind(kind, n) for kind, n in sorted(totals.by_kind.items(), key=lambda kv: -kv[1])
     )
     sentences = [
         ngettext("%(n)d event", "%(n)d events", totals.count) % {"n": totals.count}
@@ -176,20 +172,23 @@ def temperature(tone_days):
     ]
 
 
-PLURAL_KINDS = {
-    Event.Kind.MEETING: gettext_lazy("meetings"),
-    Event.Kind.VISIT: gettext_lazy("visits"),
-    Event.Kind.CALL: gettext_lazy("phone calls"),
-    Event.Kind.SUMMIT: gettext_lazy("summits"),
-    Event.Kind.STATEMENT: gettext_lazy("statements"),
-    Event.Kind.PROTEST: gettext_lazy("protests"),
-    Event.Kind.ELECTION: gettext_lazy("elections"),
-    Event.Kind.CYBER: gettext_lazy("cyber attacks"),
-    Event.Kind.MILITARY: gettext_lazy("military actions"),
-    Event.Kind.SANCTION: gettext_lazy("sanctions"),
-    Event.Kind.AGREEMENT: gettext_lazy("agreements"),
+# "%(n)d meetings" as a whole, not a number before a plural noun: Russian has three forms
+# (1 встреча, 2 встречи, 5 встреч), each language's catalogue as many as it needs.
+COUNTED_KINDS = {
+    Event.Kind.MEETING: ngettext_lazy("%(n)d meeting", "%(n)d meetings", "n"),
+    Event.Kind.VISIT: ngettext_lazy("%(n)d visit", "%(n)d visits", "n"),
+    Event.Kind.CALL: ngettext_lazy("%(n)d phone call", "%(n)d phone calls", "n"),
+    Event.Kind.SUMMIT: ngettext_lazy("%(n)d summit", "%(n)d summits", "n"),
+    Event.Kind.STATEMENT: ngettext_lazy("%(n)d statement", "%(n)d statements", "n"),
+    Event.Kind.PROTEST: ngettext_lazy("%(n)d protest", "%(n)d protests", "n"),
+    Event.Kind.ELECTION: ngettext_lazy("%(n)d election", "%(n)d elections", "n"),
+    Event.Kind.CYBER: ngettext_lazy("%(n)d cyber attack", "%(n)d cyber attacks", "n"),
+    Event.Kind.MILITARY: ngettext_lazy("%(n)d military action", "%(n)d military actions", "n"),
+    Event.Kind.SANCTION: ngettext_lazy("%(n)d sanction", "%(n)d sanctions", "n"),
+    Event.Kind.AGREEMENT: ngettext_lazy("%(n)d agreement", "%(n)d agreements", "n"),
 }
 
 
-def plural_kind(kind):
-    return str(PLURAL_KINDS.get(kind, Event.Kind(kind).label))
+def counted_kind(kind, n):
+    """ "9 statements", "1 meeting", "5 заявлений"."""
+    return COUNTED_KINDS[kind] % {"n": n}

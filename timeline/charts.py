@@ -88,6 +88,7 @@ def build_figure(
         *lanes_.bar_labels(labels, window),
         *lanes_.event_spans(events, kind_y),
         *lanes_.binned_marks(bins, kind_y),
+        *lanes_.event_uncertainty(events, kind_y),
         *lanes_.event_marks(events, kind_y, Words()),
         *lanes_.tone_line(tone_window_days, tone_days, months),
     ]
@@ -96,14 +97,19 @@ def build_figure(
         **(meta or {}),
         "trace_names": TRACE_NAMES,
         "full_range": [iso(window[0]), iso(window[1])],
-        "legend": legend(kind_y, any(e.cancelled for e in events)),
+        "legend": legend(
+            kind_y,
+            cancelled=any(e.cancelled for e in events),
+            uncertain=any(lanes_.uncertainty_window(e) for e in events),
+        ),
         "narrow": narrow_layout(lanes, labels, window, months),
     }
     return {"data": traces, "layout": layout}
 
 
-def legend(kind_y, cancelled):
-    """The HTML legend's entries: the kinds in their lanes' order, then the hollow marker."""
+def legend(kind_y, *, cancelled, uncertain):
+    """The HTML legend's entries: the kinds in their lanes' order, then the hollow marker
+    and the dotted line of uncertain dates when the view has them."""
     entries = [
         {
             "kind": kind,
@@ -120,6 +126,15 @@ def legend(kind_y, cancelled):
                 "label": _("Cancelled (hollow)"),
                 "colour": MUTED,
                 "symbol": "circle-open",
+            }
+        )
+    if uncertain:
+        entries.append(
+            {
+                "kind": "uncertain",
+                "label": _("Uncertain date (dotted: when it may have been)"),
+                "colour": MUTED,
+                "symbol": "dotted-line",
             }
         )
     return entries

@@ -10,8 +10,18 @@ and "depuis le 7 mai 2012") are translatable strings, not tables of our own.
 
 from django.db import models
 from django.utils.formats import date_format
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+
+
+class Certainty(models.TextChoices):
+    """How sure the date is, besides its precision: EDTF's qualifiers (Library of Congress)."""
+
+    EXACT = "exact", _("as given")
+    CIRCA = "circa", _("circa (approximate)")
+    BEFORE = "before", _("before this date")
+    AFTER = "after", _("after this date")
+    BETWEEN = "between", _("between this date and the latest possible date")
 
 
 class Precision(models.TextChoices):
@@ -47,11 +57,14 @@ def day_number(value):
     return str(value.day)
 
 
-def month_format(value, *, after_since=False):
-    """ "October 2016", "octobre 2016", "октябрь 2016 г."; after "since", Russian puts the
-    month in the genitive ("с октября 2016 г."), which Django's format letter E gives."""
-    if after_since:
-        text = date_format(value, pgettext("date format of a month after 'since'", "F Y"))
+def month_format(value, *, after_preposition=False):
+    """ "October 2016", "octobre 2016", "октябрь 2016 г."; after a preposition (since,
+    before, about…) Russian puts the month in the genitive ("с октября 2016 г."), which
+    Django's format letter E gives."""
+    if after_preposition:
+        text = date_format(
+            value, pgettext("date format of a month after a preposition (since, before…)", "F Y")
+        )
     else:
         text = date_format(value, pgettext("date format of a month", "F Y"))
     # Django's Russian month names are capitalised (calendar headings); inside a date a
@@ -77,11 +90,77 @@ def since(value, precision):
     if precision == Precision.DAY:
         date = format_date(value, precision)
         return pgettext("since a day", "since %(date)s") % {"date": date}
-    if precision == Precision.MONTH:
-        date = month_format(value, after_since=True)
-    else:
-        date = format_date(value, precision)
+    date = after_preposition(value, precision)
     return pgettext("since a month or year", "since %(date)s") % {"date": date}
+
+
+def after_preposition(value, precision):
+    """A month or year as it follows a preposition: "с октября 2016 г.", "depuis 2016"."""
+    if precision == Precision.MONTH:
+        return month_format(value, after_preposition=True)
+    return format_date(value, precision)
+
+
+# "c. 1717", "before 1892", "after 29 May 2017": French needs the article before a day
+# ("vers le 29 mai 2017", "avant octobre 2016"), hence a pattern for days and one for the rest.
+QUALIFIED = {
+    Certainty.CIRCA: (
+        pgettext_lazy("about a day", "c. %(date)s"),
+        pgettext_lazy("about a month or year", "c. %(date)s"),
+    ),
+    Certainty.BEFORE: (
+        pgettext_lazy("before a day", "before %(date)s"),
+        pgettext_lazy("before a month or year", "before %(date)s"),
+    ),
+    Certainty.AFTER: (
+        pgettext_lazy("after a day", "after %(date)s"),
+        pgettext_lazy("after a month or year", "after %(date)s"),
+    ),
+}
+
+
+def format_uncertain(start, end, precision, certainty, latest=None):
+    """The date as a person writes it: "c. 1717", "before 1892", "between 12 May 2017 and
+    15 May 2017"; an exact date is format_span's."""
+    if certainty == Certainty.BETWEEN and latest:
+        if precision == Precision.DAY:
+            pattern = pgettext("between two days", "between %(start)s and %(end)s")
+            return pattern % {"start": format_date(start), "end": format_date(latest)}
+        pattern = pgettext("between two months or years", "between %(start)s and %(end)s")
+        return pattern % {
+            "start": after_preposition(start, precision),
+            "end": format_date(latest, precision),
+        }
+    if certainty not in QUALIFIED:
+        return format_span(start, end, precision)
+    for_day, for_other = QUALIFIED[certainty]
+    if precision == Precision.DAY:
+        return str(for_day) % {"date": format_span(start, end, precision)}
+    return str(for_other) % {"date": after_preposition(start, precision)}
+
+
+def edtf(start, end, precision, certainty, latest=None):
+    """The date in the Extended Date/Time Format (ISO 8601-2, Library of Congress):
+    "2016-10", "1717~", "[..1892]", "[2017-05-12..2017-05-15]", "2017-05-26/2017-05-27"."""
+
+    def written(value):
+        year = f"{value.year:04d}"
+        if precision == Precision.YEAR:
+            return year
+        if precision == Precision.MONTH:
+            return f"{year}-{value.month:02d}"
+        return f"{year}-{value.month:02d}-{value.day:02d}"
+
+    if certainty == Certainty.BETWEEN and latest:
+        return f"[{written(start)}..{written(latest)}]"
+    if certainty == Certainty.BEFORE:
+        return f"[..{written(start)}]"
+    if certainty == Certainty.AFTER:
+        return f"[{written(start)}..]"
+    mark = "~" if certainty == Certainty.CIRCA else ""
+    if end and written(end) != written(start):
+        return f"{written(start)}{mark}/{written(end)}{mark}"
+    return written(start) + mark
 
 
 def format_span(start, end=None, precision=Precision.DAY, *, open_end=None):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import roles, search
-from .dates import Precision, format_date, format_span
+from .dates import Certainty, Precision, edtf, format_date, format_span, format_uncertain
 from .languages import ORIGINAL_LANGUAGE, localized
 from .tone import written
 
@@ -383,6 +383,24 @@ class Event(models.Model):
         default=Precision.DAY,
         help_text=_("How exactly the date is known; dates are shown only to this precision."),
     )
+    date_certainty = models.CharField(
+        _("date certainty"),
+        max_length=8,
+        choices=Certainty,
+        default=Certainty.EXACT,
+        help_text=_(
+            "“c. 1717”, “before 1892”, “between 12 and 15 May”: shown as written, drawn with "
+            "its uncertainty, stored in EDTF."
+        ),
+    )
+    latest_start = models.DateField(
+        _("latest possible date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Only for “between”: the last day it may have happened (the start is the first)."
+        ),
+    )
     cancelled = models.BooleanField(
         _("cancelled"),
         default=False,
@@ -464,12 +482,17 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["state", "start"]),
             models.Index(fields=["state", "end"]),
+            models.Index(fields=["state", "latest_start"]),
             models.Index(fields=["kind"]),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
                 name="event_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(latest_start__isnull=True) | Q(latest_start__gt=models.F("start")),
+                name="event_latest_start_after_start",
             ),
             models.CheckConstraint(
                 condition=Q(tone__gte=TONE_MIN) & Q(tone__lte=TONE_MAX),
@@ -497,6 +520,29 @@ class Event(models.Model):
     def get_absolute_url(self):
         return reverse("timeline:event", args=[self.slug])
 
+    def clean_certainty(self):
+        """A window ("between") has its latest date and no end; a bound ("before", "after")
+        is one day, not a span."""
+        between = self.date_certainty == Certainty.BETWEEN
+        if between and not self.latest_start:
+            raise ValidationError({"latest_start": _("“Between” needs the latest possible date.")})
+        if not between and self.latest_start:
+            raise ValidationError(
+                {"latest_start": _("Only a date “between” two dates has a latest possible date.")}
+            )
+        if between and self.start and self.latest_start <= self.start:
+            raise ValidationError(
+                {"latest_start": _("The latest possible date comes after the start.")}
+            )
+        if self.end and self.date_certainty in (
+            Certainty.BEFORE,
+            Certainty.AFTER,
+            Certainty.BETWEEN,
+        ):
+            raise ValidationError(
+                {"end": _("A date “before”, “after” or “between” is one day: leave the end empty.")}
+            )
+
     @property
     def localized_title(self):
         """The title in the reader's language (see timeline.languages.localized)."""
@@ -516,8 +562,18 @@ class Event(models.Model):
 
     @property
     def date_display(self):
-        """The date in its precision: "October 2016", not "1 October 2016"."""
-        return format_span(self.start, self.end, self.date_precision)
+        """The date in its precision and certainty: "October 2016", not "1 October 2016";
+        "c. 1717", "before 1892"."""
+        return format_uncertain(*self.date_parts)
+
+    @property
+    def date_edtf(self):
+        """The date in EDTF, for the exports: "2016-10", "1717~", "[..1892]"."""
+        return edtf(*self.date_parts)
+
+    @property
+    def date_parts(self):
+        return (self.start, self.end, self.date_precision, self.date_certainty, self.latest_start)
 
     @property
     def tone_display(self):
@@ -526,10 +582,12 @@ class Event(models.Model):
 
     def clean(self):
         check_span(self.start, self.end)
+        self.clean_certainty()
         if self.start:
             precision_errors = Precision.errors(self.start, self.date_precision)
-            if self.end:
-                precision_errors += Precision.errors(self.end, self.date_precision)
+            for other in (self.end, self.latest_start):
+                if other:
+                    precision_errors += Precision.errors(other, self.date_precision)
             if precision_errors:
                 raise ValidationError({"date_precision": precision_errors})
         if self.tone is not None and not TONE_MIN <= self.tone <= TONE_MAX:

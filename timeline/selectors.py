@@ -146,7 +146,9 @@ def in_window(events, window):
     reads every earlier event: 160 ms instead of 70 at 100,000 events)."""
     starting = events.filter(start__range=window).values("pk")
     ongoing = events.filter(start__lt=window[0], end__gte=window[0]).values("pk")
-    return Event.objects.filter(pk__in=starting.union(ongoing))
+    # Dated "between" two days, the window reaching into the view (few: no cost to speak of).
+    possibly = events.filter(start__lt=window[0], latest_start__gte=window[0]).values("pk")
+    return Event.objects.filter(pk__in=starting.union(ongoing, possibly))
 
 
 def with_hover(queryset):
@@ -195,7 +197,10 @@ def matching_events(filters=None, window=None):
         events = between(events, filters["pair"].split("-"))
     if filters.get("from"):
         # An event overlapping the start of the window counts (a summit 31 Dec – 1 Jan).
-        events = events.filter(Q(start__gte=filters["from"]) | Q(end__gte=filters["from"]))
+        # A multi-day event that lasts into the filter, or one dated "between" two days
+        # whose window reaches into it, is in it.
+        since = filters["from"]
+        events = events.filter(Q(start__gte=since) | Q(end__gte=since) | Q(latest_start__gte=since))
     if filters.get("to"):
         events = events.filter(start__lte=filters["to"])
     if filters.get("kind"):

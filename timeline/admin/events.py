@@ -253,7 +253,7 @@ class EventAdmin(ImportExportMixin, ConcurrencyAdminMixin, SimpleHistoryAdmin):
         (
             _("When"),
             {
-                "fields": [("start", "end"), "date_precision"],
+                "fields": [("start", "end"), "date_precision", ("date_certainty", "latest_start")],
                 "description": _(
                     "Known only to the month or year? Enter the first day (2016-10-01) and "
                     "set the precision: the site then shows “October 2016”."

@@ -26,8 +26,11 @@ Mapping (a spreadsheet row or a JSON event -> an Event):
   is not a link (an embed code) is ignored with a warning;
 - Type `title` names the import (reported, not an event); Type `era` rows, and JSON eras, are
   reported as skipped, never events;
-- Time, Display Date, Media Thumbnail, Alt Text and Background have no place in the model and
-  are ignored (the display date is derived from the precision);
+- Display Date gives the date's certainty when it starts with "c.", "circa", "before",
+  "after" (or the French and Russian words our exports write): "c. 1717" is a circa date;
+  "between …" makes the row's end the last possible day of a "between" date. The rest of it
+  is derived again from the dates and their precision;
+- Time, Media Thumbnail, Alt Text and Background have no place in the model and are ignored;
 - JSON written by our own export (timelinejs_export) also brings back the kind, the cancelled
   flag and every source from its extension object, and the summary without the links that
   the export appended to the text.

@@ -8,7 +8,7 @@ from datetime import date
 from django.utils import translation
 from django.utils.text import slugify
 
-from ...dates import Precision
+from ...dates import Certainty, Precision
 from ...models import Event, Source
 from ..sanitize import clean_html, plain_text
 from ..timelinejs_export import LINKS_MARKER
@@ -65,6 +65,12 @@ def parse_entry(entry, kinds, plan):
         )
     # Our own export appends the sources and a link after a marker: not part of the summary.
     text = cells.get("text", "").split(LINKS_MARKER, 1)[0]
+    certainty = display_certainty(cells.get("display_date", ""))
+    latest = None
+    if certainty == Certainty.BETWEEN:  # the row's end is the window's last day
+        end, latest = None, coarsen(end, precision)
+        if latest is None or latest <= start:
+            certainty, latest = Certainty.EXACT, None
     return ParsedEvent(
         where=where,
         key=event_key(cells.get("unique_id", ""), start, title),
@@ -77,7 +83,28 @@ def parse_entry(entry, kinds, plan):
         tags=tags,
         sources=sources,
         cancelled={"yes": True, "no": False}.get(cells.get("cancelled", "")),
+        certainty=certainty,
+        latest=latest,
     )
+
+
+# What a Display Date starts with when the date is uncertain, in the languages our own
+# exports write it in and the abbreviations historians use.
+CERTAINTY_WORDS = [
+    (Certainty.CIRCA, r"c\.|ca\.|circa|about|around|vers|около|примерно"),
+    (Certainty.BEFORE, r"before|avant|до"),
+    (Certainty.AFTER, r"after|après|после"),
+    (Certainty.BETWEEN, r"between|entre|между|в промежутке"),
+]
+
+
+def display_certainty(display_date):
+    """The certainty a Display Date says: "c. 1717" -> circa; "exact" when it says none."""
+    text = plain_text(display_date).strip().lower()
+    for certainty, words in CERTAINTY_WORDS:
+        if re.match(rf"(?:{words})(?:\s|$)", text):
+            return certainty
+    return Certainty.EXACT
 
 
 def is_not_an_event(cells, where, plan):

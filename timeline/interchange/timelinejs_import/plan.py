@@ -24,7 +24,17 @@ from .records import (
 )
 
 DEFAULT_KIND = Event.Kind.STATEMENT
-EVENT_FIELDS = ["title", "kind", "start", "end", "date_precision", "summary", "cancelled"]
+EVENT_FIELDS = [
+    "title",
+    "kind",
+    "start",
+    "end",
+    "date_precision",
+    "date_certainty",
+    "latest_start",
+    "summary",
+    "cancelled",
+]
 TAG_NAME_MAX = Tag._meta.get_field("name").max_length
 
 
@@ -158,6 +168,8 @@ def set_fields(event, p, created):
         "start": p.start,
         "end": p.end,
         "date_precision": p.precision,
+        "date_certainty": p.certainty,
+        "latest_start": p.latest,
         "summary": p.summary,
         "cancelled": p.cancelled if p.cancelled is not None else (not created and event.cancelled),
     }

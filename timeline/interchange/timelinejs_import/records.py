@@ -48,6 +48,8 @@ class ParsedEvent:
     tags: list
     sources: list  # dicts: url, publisher, title
     cancelled: bool | None = None  # only our export says (its extension)
+    certainty: str = "exact"  # from the Display Date: "c. 1717", "before 1892"…
+    latest: date | None = None  # the last day of a "between" date
 
 
 @dataclass
