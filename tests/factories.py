@@ -8,7 +8,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from timeline import search
+from timeline import planner, search
 from timeline.caching import data_changed
 from timeline.models import (
     Country,
@@ -146,6 +146,7 @@ def many_events(n, *, start=date(2010, 1, 1)):
         [Source(event=e, url=f"https://example.org/{e.slug}", title=e.title) for e in events]
     )
     data_changed()  # as the app's own bulk writers do: bulk_create sends no signals
+    planner.analyze_events()
     return events
 
 

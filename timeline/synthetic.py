@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from . import search
+from . import planner, search
 from .caching import data_changed
 from .dates import Precision
 from .languages import in_original_language
@@ -145,6 +145,7 @@ def generate_events(count, *, seed=1, progress=None):
             search.refresh(events)  # what save() would do
             link_events(rng, Event.objects.bulk_create(events), reference)
             data_changed()  # bulk writes send no signals
+            planner.analyze_events()
         made += size
         if progress:
             progress(made, count)

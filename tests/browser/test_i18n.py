@@ -116,3 +116,40 @@ def test_axe_finds_no_violations_in_french(open_page, path):
     page = open_page(path, chart=path == "/fr/")
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+# Month abbreviations plotly.js's Russian locale writes on a date axis.
+RUSSIAN_MONTHS = {
+    "Янв",
+    "Фев",
+    "Мар",
+    "Апр",
+    "Май",
+    "Июн",
+    "Июл",
+    "Авг",
+    "Сен",
+    "Окт",
+    "Ноя",
+    "Дек",
+}
+
+
+def test_the_russian_axis_buttons_and_lanes_are_russian(open_page):
+    page = open_page("/ru/" + MONTHS_VIEW)
+    words = month_words(x_ticks(page))
+    assert words and words <= RUSSIAN_MONTHS, words
+    lanes = page.locator("#timeline-chart .yaxislayer-above .ytick text").all_text_contents()
+    assert lanes[:2] == ["Франция", "Россия"]
+    buttons = page.locator(".range-buttons button[data-range]").all_text_contents()
+    assert not any(re.search("[A-Za-z]", b) for b in buttons), buttons
+    page.screenshot(path=ARTIFACTS / "dashboard-ru-desktop.png", full_page=True)
+
+
+@pytest.mark.parametrize(
+    "path", ["/ru/", "/ru/events/2017-05-29-versailles-meeting/", "/ru/embed/?dispute=syria"]
+)
+def test_axe_finds_no_violations_in_russian(open_page, path):
+    page = open_page(path, chart=path != "/ru/events/2017-05-29-versailles-meeting/")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()

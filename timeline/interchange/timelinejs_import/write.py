@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ... import search
+from ... import planner, search
 from ...caching import data_changed
 from ...languages import in_original_language
 from ...models import Event, Source, Tag
@@ -31,6 +31,7 @@ def write_import(plan, *, user=None, reason="Imported from TimelineJS", progress
         save_sources(touched, user=user, reason=reason)
         record_history(new, updated, user=user, reason=reason)
         data_changed()  # bulk writes send no signals
+        planner.analyze_events()
     return ImportReport(
         name=plan.name,
         created=len(new),
