@@ -8,11 +8,12 @@ from html import unescape
 
 import pytest
 from django.conf import settings
+from django.db.models import F
 from django.utils import translation
 
 from timeline.chart_text import counted_kind
 from timeline.dates import Precision, format_date, format_span
-from timeline.models import Dispute, Event, Source
+from timeline.models import Dispute, Event, Organization, Source
 
 from .pages import figure_of
 
@@ -69,7 +70,8 @@ def test_counts_take_the_russian_plural_forms(n, events, meetings):
 def visible_text(html):
     """What a reader sees: the text outside tags, scripts and styles, and the labels
     screen readers read (aria-label, alt, title, placeholder)."""
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    # Scripts, styles and the embed code (code to copy, not text to read) left out.
+    html = re.sub(r"<(script|style|textarea)\b.*?</\1>", " ", html, flags=re.S)
     labels = re.findall(r'(?:aria-label|alt|title|placeholder)="([^"]*)"', html)
     return unescape(" ".join([re.sub(r"<[^>]+>", " ", html), *labels]))
 
@@ -79,13 +81,19 @@ def latin_words(text):
 
 
 def proper_names():
-    """Latin-script words a Russian page may show: the sources' publishers, authors and
-    titles (the credit line, an event's sources), the other languages' names in the
-    switcher (each in its own language), the names of formats and of the licence."""
-    words = {"CSV", "JSON", "API", "TimelineJS", "Atom", "CC", "BY", "oEmbed", "Plotly"}
+    """Latin-script words a Russian page may show: the sources' publishers, authors, titles
+    and quoted passages (an event's sources, in their own words), the other languages'
+    names in the switcher (each in its own language), the names of formats and licence."""
+    words = {"CSV", "JSON", "API", "TimelineJS", "Atom", "CC", "BY", "oEmbed", "Plotly", "Ctrl"}
     words |= latin_words(" ".join(name for _code, name in settings.LANGUAGES))
-    for publisher, author, title in Source.objects.values_list("publisher", "author", "title"):
-        words |= latin_words(f"{publisher} {author} {title}")
+    for texts in Source.objects.values_list("publisher", "author", "title", "quote"):
+        words |= latin_words(" ".join(texts))
+    # Brands Russian writes in Latin letters too (RT, Sputnik): the same name in Russian.
+    words |= latin_words(
+        " ".join(
+            Organization.objects.filter(name_ru=F("name_en")).values_list("name_ru", flat=True)
+        )
+    )
     return words
 
 

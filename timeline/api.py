@@ -96,7 +96,11 @@ def event_record(event, request):
             if p.person_id
         ],
         "organizations": [
-            {"name": p.organization.name, "slug": p.organization.slug, "role": p.role}
+            {
+                **in_every_language(p.organization, "name"),
+                "slug": p.organization.slug,
+                "role": p.role,
+            }
             for p in event.participations.all()
             if p.organization_id
         ],
@@ -124,7 +128,7 @@ def place_record(place):
     if place is None:
         return None
     return {
-        "name": place.name,
+        **in_every_language(place, "name"),
         "country": place.country.code if place.country else None,
         "latitude": float(place.latitude) if place.latitude is not None else None,
         "longitude": float(place.longitude) if place.longitude is not None else None,

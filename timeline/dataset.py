@@ -24,7 +24,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .languages import ORIGINAL_LANGUAGE, translated_codes
+from .languages import ORIGINAL_LANGUAGE, in_original_language, translated_codes
 from .models import (
     Country,
     Dispute,
@@ -195,17 +195,17 @@ class Loader:
     def load_organizations(self):
         for where, row in self.rows("organizations.csv"):
             country = self.country_or_none(where, row["country"])
-            values = {"name": row["name"], "kind": row["kind"], "country": country}
+            values = {**texts(row, "name"), "kind": row["kind"], "country": country}
             self.upsert(Organization, {"slug": row["slug"]}, values, where)
 
     def load_places(self):
         for where, row in self.rows("places.csv"):
             country = self.country_or_none(where, row["country"])
-            values = {"country": country, "latitude": None, "longitude": None}
+            values = {**texts(row, "name"), "country": country, "latitude": None, "longitude": None}
             if row["latitude"]:
                 values["latitude"] = Place._meta.get_field("latitude").to_python(row["latitude"])
                 values["longitude"] = Place._meta.get_field("longitude").to_python(row["longitude"])
-            self.upsert(Place, {"name": row["name"]}, values, where)
+            self.upsert(Place, {f"name_{ORIGINAL_LANGUAGE}": row["name"]}, values, where)
 
     def load_offices(self):
         for where, row in self.rows("offices.csv"):
@@ -312,5 +312,6 @@ class Loader:
             self.upsert(Participation, {"event": event, "role": role, **actor}, {}, where)
 
 
+@in_original_language  # plain names in lookups ("name") mean the original's column
 def load_dataset(directory=SHIPPED_DATASET):
     return Loader(directory).load()

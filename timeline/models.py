@@ -195,7 +195,7 @@ class Organization(SlugFromName):
         help_text=_("Empty for international organisations."),
     )
 
-    history = HistoricalRecords()
+    # history: registered in translation.py, once its per-language columns exist.
 
     class Meta:
         verbose_name = _("organisation")
@@ -204,7 +204,7 @@ class Organization(SlugFromName):
 
 
 class Place(models.Model):
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200)
     country = models.ForeignKey(
         Country,
         verbose_name=_("country"),
@@ -230,25 +230,28 @@ class Place(models.Model):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
 
-    history = HistoricalRecords()
+    # history: registered in translation.py, once its per-language columns exist.
 
     class Meta:
         verbose_name = _("place")
         verbose_name_plural = _("places")
         ordering = ["name"]
+        # Not unique=True: the per-language copies would inherit it (see Tag).
+        constraints = [models.UniqueConstraint(fields=["name"], name="place_name_is_unique")]
 
     def __str__(self):
         return self.name
 
     def save(self, *args, **kwargs):
-        renamed = self.pk and not Place.objects.filter(pk=self.pk, name=self.name).exists()
+        before = Place.objects.filter(pk=self.pk).first() if self.pk else None
+        renamed = before and search.place_names(before) != search.place_names(self)
         super().save(*args, **kwargs)
         if renamed:
-            # Its events are found by its name: their search text follows (in bulk, as no
+            # Its events are found by its names: their search text follows (in bulk, as no
             # fact of theirs changed and their history has nothing to record).
             events = list(self.events.all())
             for event in events:
-                event.search_text = search.search_text(event, self.name)
+                event.search_text = search.search_text(event, search.place_names(self))
             Event.objects.bulk_update(events, ["search_text"])
 
     def clean(self):

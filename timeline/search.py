@@ -19,7 +19,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import StrIndex
 
 from .interchange.sanitize import plain_text
-from .languages import ORIGINAL_LANGUAGE, codes
+from .languages import ORIGINAL_LANGUAGE, codes, columns
 
 # The event's fields that go into its search text, each in every language it has.
 SEARCHED_FIELDS = ("title", "summary", "quote")
@@ -44,10 +44,19 @@ def searched_texts(event):
             yield getattr(event, column, "") or ""
 
 
+def place_names(place):
+    """A place's name in every language it has, as one text ("Versailles Версаль")."""
+    if place is None:
+        return ""
+    # A migration's Place of before the per-language columns has its name as `name` only.
+    names = [getattr(place, column, None) for column in columns("name")] or [place.name]
+    return " ".join(dict.fromkeys(name for name in names if name)) or place.name
+
+
 def search_text(event, place_name=None):
     """The folded text `event` is found by; titles first (they rank first)."""
     if place_name is None:
-        place_name = event.place.name if event.place_id else ""
+        place_name = place_names(event.place) if event.place_id else ""
     parts = [plain_text(text) for text in searched_texts(event)]
     return fold(" \n".join([*parts, place_name]))
 
@@ -56,11 +65,8 @@ def refresh(events):
     """Set `search_text` on events about to be written in bulk (no save(), no signal)."""
     from .models import Place
 
-    names = dict(
-        Place.objects.filter(pk__in={e.place_id for e in events if e.place_id}).values_list(
-            "pk", "name"
-        )
-    )
+    places = Place.objects.filter(pk__in={e.place_id for e in events if e.place_id})
+    names = {place.pk: place_names(place) for place in places}
     for event in events:
         event.search_text = search_text(event, names.get(event.place_id, ""))
 

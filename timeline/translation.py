@@ -18,7 +18,7 @@ from django.db.models.signals import pre_save
 from modeltranslation.translator import TranslationOptions, translator
 
 from .languages import ORIGINAL_LANGUAGE, version
-from .models import Country, Dispute, Event, Person, Tag
+from .models import Country, Dispute, Event, Organization, Person, Place, Tag
 
 
 class NameOptions(TranslationOptions):
@@ -40,6 +40,8 @@ class EventOptions(TranslationOptions):
 REGISTRY = [
     (Country, NameOptions, {}),
     (Person, NameOptions, {}),
+    (Organization, NameOptions, {}),
+    (Place, NameOptions, {}),
     (Tag, NameOptions, {}),
     (Dispute, DisputeOptions, {"m2m_fields": ["parties"]}),
     # search_text is derived from the texts (timeline/search.py): not history.

@@ -106,9 +106,9 @@ class OrganizationAdmin(ImportExportCuratedAdmin):
     list_display = ["name", "kind", "country"]
     list_filter = ["kind", "country"]
     list_select_related = ["country"]
-    search_fields = ["name", "slug"]
+    search_fields = [*columns("name"), "slug"]
     autocomplete_fields = ["country"]
-    fields = ["name", "kind", "country", "slug"]
+    fields = [columns("name"), "kind", "country", "slug"]
 
 
 @admin.register(Place)
@@ -117,8 +117,9 @@ class PlaceAdmin(EventCountMixin, ImportExportCuratedAdmin):
     list_display = ["name", "country", "latitude", "longitude", "number_of_events"]
     list_filter = ["country"]
     list_select_related = ["country"]
-    search_fields = ["name"]
+    search_fields = columns("name")
     autocomplete_fields = ["country"]
+    fields = [columns("name"), "country", ("latitude", "longitude")]
 
 
 @admin.register(Tag)
@@ -167,7 +168,7 @@ class ParticipationAdmin(CuratedAdmin):
     search_fields = [
         *[f"event__{column}" for column in columns("title")],
         *[f"person__{column}" for column in columns("name")],
-        "organization__name",
+        *[f"organization__{column}" for column in columns("name")],
     ]
     autocomplete_fields = ["event", "person", "organization"]
 

@@ -70,7 +70,7 @@ class OrganizationResource(CuratedResource):
     class Meta(CuratedResource.Meta):
         model = Organization
         import_id_fields = ["slug"]
-        fields = ["slug", "name", "kind", "country"]
+        fields = ["slug", *texts("name"), "kind", "country"]
 
 
 class PlaceResource(CuratedResource):
@@ -79,7 +79,7 @@ class PlaceResource(CuratedResource):
     class Meta(CuratedResource.Meta):
         model = Place
         import_id_fields = ["name"]
-        fields = ["name", "country", "latitude", "longitude"]
+        fields = [*texts("name"), "country", "latitude", "longitude"]
 
 
 class TagResource(CuratedResource):
