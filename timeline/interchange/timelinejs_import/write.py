@@ -4,6 +4,7 @@ tags) and per source, as simple-history would have written them one by one."""
 
 from django.db import connection, transaction
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ... import planner, search
@@ -134,12 +135,9 @@ def record_history(created, updated, *, user, reason):
     for m2m_field in historical._history_m2m_fields:
         through = getattr(Event, m2m_field.name).through
         columns = [f.attname for f in through._meta.fields]
-        # simple-history's snapshot model for this field: a copy of the through row + history.
-        snapshot_model = next(
-            rel.related_model
-            for rel in historical._meta.related_objects
-            if set(columns) <= {f.attname for f in rel.related_model._meta.fields}
-        )
+        # simple-history's snapshot model for this field (a copy of the through row + history),
+        # by the field: `countries` and `about` have through rows of the same columns.
+        snapshot_model = HistoricalRecords.m2m_models[m2m_field]
         rows = []
         for batch in chunks(history_of):
             for values in through.objects.filter(event_id__in=batch).values_list(*columns):
