@@ -20,6 +20,7 @@ from django.db import router, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 VERSION_FIELD = "concurrency_version"
 
@@ -97,7 +98,10 @@ def conflict_message(instance, inlines):
         local = timezone.localtime(when)
         at = date_format(local, "H:i")
         if local.date() != timezone.localdate():
-            at = f"{at} on {date_format(local, 'j M Y')}"
+            at = pgettext("a time on a day", "%(time)s on %(day)s") % {
+                "time": at,
+                "day": date_format(local, "j M Y"),
+            }
         at = f"{at} {timezone.get_current_timezone_name()}"
     else:
         at = _("a moment ago")

@@ -35,7 +35,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from .. import roles
 from ..interchange.timelinejs_import import ImportFailed, prepare_import, write_import
@@ -368,7 +368,11 @@ def confirm(model_admin, request, context, can_publish):
     parts = [created, updated]
     if report.unchanged:
         parts.append(ngettext("%d unchanged", "%d unchanged", report.unchanged) % report.unchanged)
-    name = f"“{plan.name}”: " if plan.name else ""
+    name = (
+        pgettext("the import's name, quoted", "“%(name)s”: ") % {"name": plan.name}
+        if plan.name
+        else ""
+    )
     state = _("published") if publish else _("new events are drafts")
     messages.success(
         request,
