@@ -27,7 +27,7 @@ from .figures import overview_for
 from .forms import ListPage, counted_page
 from .interchange.sanitize import text_and_html
 from .interchange.timelinejs_export import build_timelinejs
-from .languages import ORIGINAL_LANGUAGE, translated_codes, versions
+from .languages import exported_name, translated_codes, versions
 from .models import Event
 
 DEFAULT_PAGE_SIZE = 100
@@ -52,10 +52,7 @@ def absolute_url(request, path):
 
 def in_every_language(obj, field):
     """{'title': original, 'title_fr': …, 'title_ru': …}: the API's names for the versions."""
-    return {
-        field if code == ORIGINAL_LANGUAGE else f"{field}_{code}": text
-        for code, text in versions(obj, field).items()
-    }
+    return {exported_name(field, code): text for code, text in versions(obj, field).items()}
 
 
 def summaries(event):
@@ -209,7 +206,7 @@ CSV_COLUMNS = [
 # Columns are only ever appended, so that a spreadsheet reading them by position keeps
 # working: French came first, every other language's versions follow.
 CSV_COLUMNS += [
-    f"{field}_{code}"
+    exported_name(field, code)
     for code in translated_codes()
     if f"title_{code}" not in CSV_COLUMNS
     for field in ("title", "summary", "quote")

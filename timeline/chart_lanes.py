@@ -295,16 +295,17 @@ def uncertainty_window(event):
 def event_uncertainty(events, kind_y):
     """A dotted line through each uncertain event's mark, across the days it may stand for
     (the legend's "Uncertain date")."""
-    offsets = dodge(events)
+    windows = {e.pk: w for e in events if (w := uncertainty_window(e)) and w[1]}
+    if not windows:  # the usual case: no second pass over the events
+        return []
+    offsets = dodge(events)  # the marks' own offsets, so the line goes through the mark
     x, y = [], []
     for event in events:
-        window = uncertainty_window(event)
-        if window and window[1]:
+        if event.pk in windows:
+            first, last = windows[event.pk]
             lane = kind_y[event.kind] + offsets[event.pk]
-            x += [iso(window[0]), iso(window[1]), None]
+            x += [iso(first), iso(last), None]
             y += [lane, lane, None]
-    if not x:
-        return []
     return [
         {
             "type": "scatter",

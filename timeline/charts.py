@@ -82,13 +82,14 @@ def build_figure(
     labels = office_labels + dispute_labels
     kind_y = lanes_.kind_lanes(events, bins, kinds, lanes)
     months = round(tone_window_days / 30.4)
+    uncertainty = lanes_.event_uncertainty(events, kind_y)
     traces = [
         *offices,
         *disputed,
         *lanes_.bar_labels(labels, window),
         *lanes_.event_spans(events, kind_y),
         *lanes_.binned_marks(bins, kind_y),
-        *lanes_.event_uncertainty(events, kind_y),
+        *uncertainty,
         *lanes_.event_marks(events, kind_y, Words()),
         *lanes_.tone_line(tone_window_days, tone_days, months),
     ]
@@ -100,7 +101,7 @@ def build_figure(
         "legend": legend(
             kind_y,
             cancelled=any(e.cancelled for e in events),
-            uncertain=any(lanes_.uncertainty_window(e) for e in events),
+            uncertain=bool(uncertainty),
         ),
         "narrow": narrow_layout(lanes, labels, window, months),
     }

@@ -24,7 +24,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .languages import ORIGINAL_LANGUAGE, in_original_language, translated_codes
+from .languages import ORIGINAL_LANGUAGE, exported_name, in_original_language, translated_codes
 from .models import (
     Country,
     Dispute,
@@ -78,15 +78,16 @@ def split(cell):
 
 
 def texts(row, *fields):
-    """{'title_en': …, 'title_fr': …}: the versions of `fields` a row gives, the original
-    (the column without a suffix) in the original language's column."""
+    """{'title_en': …, 'title_fr': …}: the versions of `fields` a row gives (its columns
+    named as the exports name them: 'title' the original, 'title_fr'…); a version whose
+    column the file lacks is left as the database has it."""
     values = {}
     for name in fields:
         values[f"{name}_{ORIGINAL_LANGUAGE}"] = row[name]
         for code in translated_codes():
-            if f"{name}_{code}" in row:
+            if exported_name(name, code) in row:
                 # None, not "": no version (and no clash on a unique name's versions).
-                values[f"{name}_{code}"] = row[f"{name}_{code}"] or None
+                values[f"{name}_{code}"] = row[exported_name(name, code)] or None
     return values
 
 

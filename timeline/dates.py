@@ -62,11 +62,10 @@ def month_format(value, *, after_preposition=False):
     before, about…) Russian puts the month in the genitive ("с октября 2016 г."), which
     Django's format letter E gives."""
     if after_preposition:
-        text = date_format(
-            value, pgettext("date format of a month after a preposition (since, before…)", "F Y")
-        )
+        pattern = pgettext("date format of a month after a preposition (since, before…)", "F Y")
     else:
-        text = date_format(value, pgettext("date format of a month", "F Y"))
+        pattern = pgettext("date format of a month", "F Y")
+    text = date_format(value, pattern)
     # Django's Russian month names are capitalised (calendar headings); inside a date a
     # Russian writes them in lower case, as French does: the catalogue says which.
     if pgettext("month names in a date are in lower case (yes or no)", "no") == "yes":

@@ -122,8 +122,8 @@ def offered_choices(field, pair):
     links = {"person": Participation.objects, "tag": Event.tags.through.objects}
     name = "person" if field.queryset.model is Person else "tag"
     pair_events = between(Event.objects.published(), pair.split("-")).values("pk")
-    # An IN list built once, not an EXISTS per row: PostgreSQL may run a correlated EXISTS
-    # around the pair's UNION as a subplan per row (over ten minutes at 5,000 events).
+    # An IN list built once rather than an EXISTS per person or tag. (The stall it was
+    # first blamed for came from stale planner statistics: see timeline/planner.py.)
     used = links[name].filter(event__in=pair_events).values(f"{name}_id")
     empty = (
         [("", str(field.empty_label))] if getattr(field, "empty_label", None) is not None else []

@@ -36,6 +36,11 @@ def columns(field):
     return tuple(f"{field}_{code}" for code in codes())
 
 
+def exported_name(field, code):
+    """How exports and imports name a version: 'title' for the original, 'title_fr'…"""
+    return field if code == ORIGINAL_LANGUAGE else f"{field}_{code}"
+
+
 def content_language(language=None):
     """'fr' for 'fr', 'fr-ca'…; the original language for anything without versions."""
     code = (language or get_language() or settings.LANGUAGE_CODE).lower().split("-")[0]

@@ -48,8 +48,8 @@ def place_names(place):
     """A place's name in every language it has, as one text ("Versailles Версаль")."""
     if place is None:
         return ""
+    names = [getattr(place, column, None) for column in columns("name")]
     # A migration's Place of before the per-language columns has its name as `name` only.
-    names = [getattr(place, column, None) for column in columns("name")] or [place.name]
     return " ".join(dict.fromkeys(name for name in names if name)) or place.name
 
 

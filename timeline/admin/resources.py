@@ -12,7 +12,7 @@ drafts; existing ones keep their state.
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, JSON
 
-from ..languages import ORIGINAL_LANGUAGE, translated_codes
+from ..languages import ORIGINAL_LANGUAGE, codes, exported_name
 from ..models import Country, Dispute, Event, Organization, Person, Place, Tag
 
 # The formats curators are offered (the first is the default in the tests and the docs).
@@ -21,7 +21,7 @@ FORMATS = [CSV, JSON]
 
 def texts(name):
     """A text's columns: 'title' (the original), then 'title_fr', 'title_ru'…"""
-    return [name, *(f"{name}_{code}" for code in translated_codes())]
+    return [exported_name(name, code) for code in codes()]
 
 
 class CuratedResource(resources.ModelResource):
@@ -34,8 +34,9 @@ class CuratedResource(resources.ModelResource):
         super().__init__(**kwargs)
         # A text's plain column ('title') is the original: read from and written to the
         # original's version, whatever the language of the curator's admin.
+        model_fields = {f.name for f in self._meta.model._meta.fields}
         for name, field in self.fields.items():
-            if f"{name}_{ORIGINAL_LANGUAGE}" in {f.name for f in self._meta.model._meta.fields}:
+            if f"{name}_{ORIGINAL_LANGUAGE}" in model_fields:
                 self.fields[name] = fields.Field(
                     attribute=f"{name}_{ORIGINAL_LANGUAGE}", column_name=name, widget=field.widget
                 )
