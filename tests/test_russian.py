@@ -167,3 +167,11 @@ def test_the_api_gives_the_russian_versions_beside_the_others(client, dataset):
     assert record["title"] == event.title_en and record["title_ru"] == event.title_ru
     assert record["summary_ru"] == event.summary_ru and record["title_fr"] == event.title_fr
     assert "мая 2017" in record["date_display"]
+
+
+def test_the_admin_keeps_djangos_own_russian_words(admin_client, dataset):
+    """The project's catalogue must not shadow Django's: the chart's "All" (the whole time
+    span) is «Весь период», the admin filters' "All" stays Django's «Все»."""
+    html = admin_client.get("/ru/admin/timeline/event/").text
+    assert ">Все</a>" in html and "Весь период" not in html
+    assert "Весь период" in admin_client.get("/ru/").text
