@@ -15,18 +15,21 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from . import selectors
 from .credit import credit_of
+from .dates import format_date
 from .endpoints import bad_request, data_endpoint
 from .figures import cached_for, timeline_for
 from .forms import ChartWindow, ListPage, TimelineFilter, counted_page
 from .http_cache import PAGE, cached_publicly, every_country
 from .models import Participation
 from .pairs import DEFAULT_PAIR, normalise_pair
+from .permalinks import Moved, Withdrawn, former_address
 
 LIST_PAGE_SIZE = 50
 
@@ -64,7 +67,7 @@ def dashboard_context(request, form):
         ),
         number,
     )
-    page.object_list = selectors.events_by_id(ids)
+    page.object_list = selectors.listed_events(ids)
     return {
         "form": form,
         "timeline": timeline,
@@ -132,10 +135,24 @@ def chart(request, form):
 def event_detail(request, slug):
     event = selectors.event_with_sources(slug)
     if event is None:
-        raise Http404("No published event here.")
+        return former_event(request, slug)
     panel = wants_partial(request)
     context = event_context(request, event, panel)
     return render(request, "timeline/event.html" + ("#detail" if panel else ""), context)
+
+
+def former_event(request, slug):
+    """An address that names no published event: 301 to the event's new address if its
+    slug changed, 410 if it was withdrawn (a citation's reader learns what happened),
+    else 404."""
+    former = former_address(slug)
+    if isinstance(former, Moved):
+        query = request.META.get("QUERY_STRING")
+        return HttpResponsePermanentRedirect(f"{former.url}?{query}" if query else former.url)
+    if isinstance(former, Withdrawn):
+        context = {"withdrawn": format_date(localtime(former.when).date())}
+        return render(request, "timeline/withdrawn.html", context, status=410)
+    raise Http404("No published event here.")
 
 
 # As many as chart.js offers at one point of the chart.
