@@ -191,7 +191,8 @@ SECURE_CSP = {
     # nonces for the admin's.
     "script-src": [CSP.SELF, CSP.NONCE, CHART_VISIBLE_HASH],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
-    "img-src": [CSP.SELF, "data:"],
+    # blob: Plotly draws a PNG download through a blob: image (static/timeline/picture.js).
+    "img-src": [CSP.SELF, "data:", "blob:"],
     "font-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],

@@ -179,6 +179,13 @@ def events_by_id(ids):
     return list(with_hover(Event.objects.published().filter(pk__in=ids)).order_by("start", "pk"))
 
 
+def listed_events(ids):
+    """Published events as a page of the event list shows them, by id, in time order: with
+    their sources, which the printed list gives under each event."""
+    events = Event.objects.published().filter(pk__in=ids).prefetch_related("sources")
+    return list(events.order_by("start", "pk"))
+
+
 def matching_events(filters=None, window=None):
     """The bare queryset of `published_events`, for counting and aggregating; with a
     window (first day, last day), only the events touching it."""

@@ -185,9 +185,20 @@
     return gd.getAttribute("data-choice-url") + "?" + query.toString();
   }
 
+  // Plotly sizes its SVG layers in pixels; a viewBox lets the print stylesheet scale them
+  // to the page's width (the screen's drawing keeps its size: the viewBox matches it).
+  function scalable(gd) {
+    gd.querySelectorAll(".main-svg").forEach(function (svg) {
+      var width = svg.getAttribute("width"), height = svg.getAttribute("height");
+      if (width && height) svg.setAttribute("viewBox", "0 0 " + width + " " + height);
+    });
+  }
+
   function bindClicks(gd) {
     if (gd._timelineClicks) return;
     gd._timelineClicks = true;
+    scalable(gd);
+    gd.on("plotly_afterplot", function () { scalable(gd); });
     gd.on("plotly_click", function (data) {
       var point = data && data.points && data.points[0];
       var meta = point && point.data && point.data.meta;
@@ -245,6 +256,8 @@
   }
 
   function enableRangeButtons(gd) {
+    // The picture buttons (picture.js) export what Plotly drew: ready now too.
+    document.querySelectorAll("[data-picture]").forEach(function (button) { button.disabled = false; });
     document.querySelectorAll(".range-buttons button").forEach(function (button) {
       button.disabled = false;
       if (button._timelineBound) return;

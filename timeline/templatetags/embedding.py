@@ -1,6 +1,7 @@
 from django import template
 from django.urls import reverse
 
+from .. import picture
 from ..embed import (
     DEFAULT_HEIGHT,
     DEFAULT_WIDTH,
@@ -41,3 +42,9 @@ def embed_codes(share):
     the default size (the same code filled in, as the script would)."""
     template = embed_code(share["src"], share["title"], "{width}", "{height}")
     return {"template": template, "code": sized(template, share["width"], share["height"])}
+
+
+@register.simple_tag(takes_context=True)
+def picture_caption(context):
+    """What a downloaded picture of the chart says about itself (timeline/picture.py)."""
+    return picture.caption(context["request"], context["form"], context.get("credit"))
