@@ -218,6 +218,26 @@ if not DEBUG:
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 
+# Readers' suggestions (timeline/suggestions.py): per client address and per event, at most
+# so many in a window; the editors' e-mail about new ones at most once per period.
+SUGGESTION_LIMIT = env_int("SUGGESTION_LIMIT", 5)
+SUGGESTION_EVENT_LIMIT = env_int("SUGGESTION_EVENT_LIMIT", 20)
+SUGGESTION_WINDOW_SECONDS = env_int("SUGGESTION_WINDOW_SECONDS", 60 * 60)
+SUGGESTION_NOTIFY_MINUTES = env_int("SUGGESTION_NOTIFY_MINUTES", 30)
+
+# E-mail: printed to the console unless an SMTP server is given.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = 10
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "timeline@localhost")
+
 # django-import-export: importing needs the model's "add" permission, exporting its "view".
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

@@ -283,7 +283,8 @@ def test_the_event_page_has_all_the_details(client, dataset):
         if source.publisher:
             assert source.publisher in html
     article = html.split("<article", 1)[1]
-    assert not re.search(r"<a [^>]*hx-get", article)  # plain links on the full page
+    assert re.search(r'<a href="/\?pair=[^>]*>', article)
+    assert not re.search(r'<a href="/\?pair=[^>]*hx-get', article)  # plain links on the full page
 
 
 def test_an_htmx_event_request_gets_the_panel(client, dataset):

@@ -12,7 +12,17 @@ one pair to another empties the cache of both.
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from simple_history.models import HistoricalChanges
 
-from .models import Country, DataVersion, Dispute, Event, OfficeTerm, Participation, Source
+from .models import (
+    Correction,
+    Country,
+    DataVersion,
+    Dispute,
+    Event,
+    OfficeTerm,
+    Participation,
+    Source,
+    Suggestion,
+)
 
 # The m2m links whose change moves rows between pairs: the countries of which rows they
 # read, and the name of those rows seen from the other side (a country's "events_about").
@@ -48,7 +58,7 @@ def stored_codes(instance):
     """The countries of a row as the database holds it; ALL for rows every timeline shows."""
     if isinstance(instance, Event):
         return event_codes([instance.pk])
-    if isinstance(instance, Participation | Source):
+    if isinstance(instance, Participation | Source | Correction):
         stored = type(instance).objects.filter(pk=instance.pk).values_list("event_id", flat=True)
         return event_codes(stored)
     if isinstance(instance, Dispute):
@@ -61,9 +71,11 @@ def stored_codes(instance):
 
 
 def is_timeline_data(model):
+    """Rows readers see; a reader's suggestion is not one (until an editor acts on it), so
+    a stream of suggestions never empties the cache."""
     return (
         model._meta.app_label == "timeline"
-        and model is not DataVersion
+        and model not in (DataVersion, Suggestion)
         and not issubclass(model, HistoricalChanges)
     )
 

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -723,3 +724,92 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"{self.scope}: {self.token}"
+
+
+class Suggestion(models.Model):
+    """A reader's correction of an event, or an event they say is missing: plain text kept
+    for the editors, never shown to readers and never applied by itself
+    (timeline/suggestions.py). The e-mail, for a reply only, is erased once it is closed."""
+
+    class State(models.TextChoices):
+        NEW = "new", _("new")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+
+    # A suggestion outlives its event: deleting the event must not lose what readers said.
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("event"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        help_text=_("Empty for a suggested new event."),
+    )
+    message = models.TextField(_("what is wrong or missing"), max_length=2000)
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    email = models.EmailField(_("e-mail for a reply"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State, default=State.NEW, db_index=True
+    )
+    reason = models.CharField(
+        _("reason"), max_length=300, blank=True, help_text=_("Why it was rejected, for the record.")
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("closed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("reader's suggestion")
+        verbose_name_plural = _("readers' suggestions")
+        ordering = ["-created_at", "-pk"]
+        permissions = [(roles.ACCEPT_SUGGESTION, "Can accept readers' suggestions")]
+
+    def __str__(self):
+        return self.message[:60]
+
+
+class Correction(models.Model):
+    """The public record of a correction to a published event: when, what changed, and the
+    editor's short note for readers. A minor one (a typo) stays off the public record."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    corrected_at = models.DateTimeField(_("corrected"), db_index=True)
+    fields = models.CharField(_("what changed"), max_length=300)
+    note = models.CharField(_("public note"), max_length=300, blank=True)
+    minor = models.BooleanField(_("minor"), default=False)
+    suggestion = models.ForeignKey(
+        Suggestion,
+        verbose_name=_("reader's suggestion"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["-corrected_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.event} — {self.facts_display}"
+
+    @property
+    def date_display(self):
+        return format_date(timezone.localtime(self.corrected_at).date())
+
+    @property
+    def facts_display(self):
+        from .public_record import in_words  # which facts there are is decided there
+
+        return in_words(self.fields)

@@ -1,8 +1,9 @@
 """The curators' roles, in one place: the data migration and the tests both read this.
 
 A Curator adds and corrects facts (and may remove a wrong source or participant from an
-event) but cannot publish, delete events, people or countries, or manage users. An Editor
-can also publish and delete.
+event) but cannot publish, delete events, people or countries, or manage users; they read
+readers' suggestions and reject them. An Editor can also publish and delete, accept
+suggestions, and edit the public record of corrections.
 """
 
 CURATED_MODELS = [
@@ -21,11 +22,17 @@ CURATED_MODELS = [
 CURATOR = "Curator"
 EDITOR = "Editor"
 PUBLISH = "publish_event"  # Event.Meta.permissions declares it
+ACCEPT_SUGGESTION = "accept_suggestion"  # Suggestion.Meta.permissions declares it
 
 
 def can_publish(user):
     """Whether `user` may publish and unpublish events (editors and superusers)."""
     return user.has_perm(f"timeline.{PUBLISH}")
+
+
+def can_accept_suggestions(user):
+    """Whether `user` may accept a reader's suggestion (editors): curators read and reject."""
+    return user.has_perm(f"timeline.{ACCEPT_SUGGESTION}")
 
 
 def _codenames(actions, models):
@@ -34,8 +41,13 @@ def _codenames(actions, models):
 
 ROLE_PERMISSIONS = {
     CURATOR: _codenames(["add", "change", "view"], CURATED_MODELS)
-    | _codenames(["delete"], ["participation", "source"]),
-    EDITOR: _codenames(["add", "change", "view", "delete"], CURATED_MODELS) | {PUBLISH},
+    | _codenames(["delete"], ["participation", "source"])
+    | _codenames(["view", "change"], ["suggestion"])
+    | _codenames(["view"], ["correction"]),
+    EDITOR: _codenames(["add", "change", "view", "delete"], CURATED_MODELS)
+    | _codenames(["view", "change", "delete"], ["suggestion"])
+    | _codenames(["view", "change"], ["correction"])
+    | {PUBLISH, ACCEPT_SUGGESTION},
 }
 
 
@@ -50,7 +62,11 @@ def sync_groups(apps):
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    # An early migration runs this before later models exist: their permissions wait
+    # for the migration that adds them (which runs this again).
+    existing = {model._meta.model_name for model in apps.get_app_config("timeline").get_models()}
     for name, codenames in ROLE_PERMISSIONS.items():
+        codenames = {c for c in codenames if c.split("_", 1)[1] in existing}
         group, _ = Group.objects.get_or_create(name=name)
         perms = Permission.objects.filter(
             content_type__app_label="timeline", codename__in=codenames

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce, Trunc
 from . import search
 from .caching import EVERY, cached, cached_many
 from .marks import Totals
-from .models import Country, Dispute, Event, OfficeTerm, Participation
+from .models import Correction, Country, Dispute, Event, OfficeTerm, Participation
 
 
 @dataclass(frozen=True)
@@ -302,9 +302,10 @@ def published_by_slug(slugs):
 
 def event_with_sources(slug):
     """One published event with all a detail panel shows, or None."""
+    corrections = Correction.objects.filter(minor=False).order_by("-corrected_at", "-pk")
     return (
         with_details(Event.objects.published())
-        .prefetch_related("sources")
+        .prefetch_related("sources", Prefetch("corrections", queryset=corrections))
         .filter(slug=slug)
         .first()
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, embed, views
+from . import api, embed, suggestions, views
 
 app_name = "timeline"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("chart/", views.chart, name="chart"),
     path("events/", views.events_here, name="events-here"),
     path("events/<slug:slug>/", views.event_detail, name="event"),
+    path("events/<slug:slug>/suggest/", suggestions.suggest, name="suggest-correction"),
+    path("suggest/", suggestions.suggest, name="suggest"),
+    path("corrections/", views.corrections, name="corrections"),
     path("embed/", embed.embed, name="embed"),
     path("oembed/", embed.oembed, name="oembed"),
     path("api/", api.index, name="api"),

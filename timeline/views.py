@@ -30,6 +30,7 @@ from .http_cache import PAGE, cached_publicly, every_country
 from .models import Participation
 from .pairs import DEFAULT_PAIR, normalise_pair
 from .permalinks import Moved, Withdrawn, former_address
+from .public_record import public_corrections
 
 LIST_PAGE_SIZE = 50
 
@@ -221,6 +222,33 @@ def current_pair(request, event):
     if set(DEFAULT_PAIR.split("-")) <= set(codes) or len(codes) < 2:
         return DEFAULT_PAIR
     return f"{codes[0]}-{codes[1]}"
+
+
+CORRECTIONS_PAGE_SIZE = 50
+
+
+@require_safe
+@cached_publicly(PAGE, every_country)
+@gzip_page
+def corrections(request):
+    """The public record of corrections, newest first (timeline/public_record.py)."""
+    paging = ListPage(request.GET)
+    if not paging.is_valid():
+        return HttpResponse(
+            _("“page”: %(error)s") % {"error": " ".join(paging.errors["page"])},
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    record = public_corrections()
+    number = paging.cleaned_data["page"] or 1
+    try:
+        page = counted_page(record, count=record.count(), number=number, size=CORRECTIONS_PAGE_SIZE)
+    except ValidationError as past_the_end:
+        return HttpResponse(
+            " ".join(past_the_end.messages), status=400, content_type="text/plain; charset=utf-8"
+        )
+    context = {"page": page, "page_urls": page_urls(request, page)}
+    return render(request, "timeline/corrections.html", context)
 
 
 @require_safe

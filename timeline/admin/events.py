@@ -35,10 +35,20 @@ from ..history import (
     reverted_reason,
 )
 from ..languages import columns
-from ..models import PUBLISH_NEEDS_SOURCE, TONE_MAX, TONE_MIN, Event, Participation, Source
+from ..models import (
+    PUBLISH_NEEDS_SOURCE,
+    TONE_MAX,
+    TONE_MIN,
+    Event,
+    Participation,
+    Source,
+    Suggestion,
+)
+from ..public_record import record_correction, snapshot_of
 from ..tone import written
 from .concurrency import ConcurrencyAdminMixin
 from .resources import FORMATS, EventExportResource, EventResource
+from .suggestions import close as close_suggestion
 from .timelinejs import timelinejs_import_view
 
 SOURCES_PREFIX = "sources"
@@ -143,6 +153,19 @@ class EventAdminForm(HistoricalM2MFormMixin, forms.ModelForm):
         coerce=int,
         initial=0,
         help_text=Event._meta.get_field("tone").help_text,
+    )
+    # Not the event's own fields: the public record of a correction (public_record.py).
+    correction_note = forms.CharField(
+        label=_("Note for readers"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "When you change a published event's date, title, summary, quote, participants "
+            "or sources, its page says “Corrected on …”: say in a line what was wrong."
+        ),
+    )
+    correction_minor = forms.BooleanField(
+        label=_("Minor correction (a typo): keep it off the public record"), required=False
     )
 
     class Meta:
@@ -276,6 +299,10 @@ class EventAdmin(ImportExportMixin, ConcurrencyAdminMixin, SimpleHistoryAdmin):
         ),
         (_("Why it matters"), {"fields": ["disputes", "tags", "tone"]}),
         (
+            _("Correction notice"),
+            {"fields": ["correction_note", "correction_minor"], "classes": ["correction-notice"]},
+        ),
+        (
             _("Publication"),
             {
                 "fields": ["state", "slug"],
@@ -329,11 +356,28 @@ class EventAdmin(ImportExportMixin, ConcurrencyAdminMixin, SimpleHistoryAdmin):
     def sources(self, obj):
         return obj.source_count
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.state != Event.State.PUBLISHED:  # nothing public to correct
+            fieldsets = [f for f in fieldsets if "correction_note" not in f[1]["fields"]]
+        return fieldsets
+
+    def suggestion_at_hand(self, request):
+        """The reader's suggestion the editor came from (?suggestion=<id>), if any."""
+        pk = request.GET.get("suggestion", "")
+        return Suggestion.objects.filter(pk=pk).first() if pk.isdigit() else None
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "suggestion": self.suggestion_at_hand(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_related(self, request, form, formsets, change):
-        """Once the countries, disputes and inlines are saved: warn when no pair's
-        timeline shows the event, so that it cannot be published and never seen."""
+        """Once the countries, disputes and inlines are saved: record a correction of what
+        readers were told, and warn when no pair's timeline shows the event, so that it
+        cannot be published and never seen."""
         super().save_related(request, form, formsets, change)
         event = form.instance
+        self.record_correction(request, form, event)
         if not Event.objects.filter(pk=event.pk).filter(selectors.on_some_pair()).exists():
             self.message_user(
                 request,
@@ -374,7 +418,27 @@ class EventAdmin(ImportExportMixin, ConcurrencyAdminMixin, SimpleHistoryAdmin):
         record = getattr(request, "reverting_to", None)
         if record is not None:
             obj._change_reason = reverted_reason(record)
+        # What readers were told before this save (a revert is not a correction).
+        request.public_before = snapshot_of(obj.pk) if change and record is None else None
         super().save_model(request, obj, form, change)
+
+    def record_correction(self, request, form, event):
+        """The public record of this save, if it changed a published event's facts; the
+        suggestion at hand is then accepted when the user may accept."""
+        suggestion = self.suggestion_at_hand(request)
+        correction = record_correction(
+            event,
+            getattr(request, "public_before", None),
+            note=form.cleaned_data.get("correction_note", ""),
+            minor=form.cleaned_data.get("correction_minor", False),
+            suggestion=suggestion,
+        )
+        if correction is None or suggestion is None:
+            return
+        if suggestion.state == Suggestion.State.NEW and roles.can_accept_suggestions(request.user):
+            close_suggestion(suggestion, Suggestion.State.ACCEPTED, request.user)
+            suggestion.save()
+            self.message_user(request, _("The reader's suggestion is marked accepted."))
 
     def response_change(self, request, obj):
         record = getattr(request, "reverting_to", None)
