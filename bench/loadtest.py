@@ -8,7 +8,8 @@
    (the default view; --pair XA-XB for the 2,000 synthetic events' view) with N concurrent
    connections for D seconds (threads with http.client; bounded by time and --max-requests).
 3. Meanwhile a second process edits events through the ORM (titles, tone, new sources) and
-   records every write it committed.
+   records every write it committed. One request in SUGGEST_EVERY is a reader's suggestion
+   (its form, then its POST: bench/suggesting.py), each of which must be stored.
    Halfway through, `backup_db` copies the live database (it must succeed).
 4. Prints requests, throughput, p50/p99 latency and errors per endpoint (non-2xx/3xx,
    exceptions, and any "database is locked" or traceback in gunicorn's log), then re-reads
@@ -32,6 +33,7 @@ import time
 from pathlib import Path
 
 import proxy
+import suggesting
 from common import (
     ROOT,
     SYNTHETIC_PAIR,
@@ -49,15 +51,20 @@ ENDPOINTS = [
     ("/embed/", "/embed/", {}),
     ("/ (htmx partial)", "/", {"HX-Request": "true"}),
     ("/api/events/", "/api/events/", {}),
+    suggesting.ENDPOINT,
 ]
 
 
 def with_pair(pair):
     """The endpoints for one pair's view (default: the site's default view, FR–RU)."""
     if pair:
-        ENDPOINTS[:] = [(name, f"{path}?pair={pair}", headers) for name, path, headers in ENDPOINTS]
+        ENDPOINTS[:] = [
+            e if e is suggesting.ENDPOINT else (e[0], f"{e[1]}?pair={pair}", e[2])
+            for e in ENDPOINTS
+        ]
 
 
+SUGGEST_EVERY = 10
 SERVER_ERRORS = ["database is locked", "Traceback", "Internal Server Error", "WORKER TIMEOUT"]
 
 
@@ -68,6 +75,7 @@ class Results:
         self.errors = {name: [] for name, _, _ in ENDPOINTS}
         self.in_window = {name: 0 for name, _, _ in ENDPOINTS}  # answered before the deadline
         self.issued = 0
+        self.suggested = []  # the messages of the suggestions the server thanked for
         self.lock = threading.Lock()
 
 
@@ -82,11 +90,19 @@ def drive(port, connections, duration, max_requests):
                 if results.issued >= max_requests:
                     return
                 results.issued += 1
-            name, path, headers = ENDPOINTS[n % len(ENDPOINTS)]
+            suggests = suggesting.ENDPOINT in ENDPOINTS and n % SUGGEST_EVERY == 0
+            readers = [e for e in ENDPOINTS if e is not suggesting.ENDPOINT] or ENDPOINTS
+            name, path, headers = suggesting.ENDPOINT if suggests else readers[n % len(readers)]
             n += 1
             started = time.perf_counter()
             try:
-                status, _ = get(port, path, headers)
+                if path == suggesting.PATH:
+                    status, message = suggesting.suggest(port)
+                    if status == 200:
+                        with results.lock:
+                            results.suggested.append(message)
+                else:
+                    status, _ = get(port, path, headers)
             except Exception as error:
                 results.errors[name].append(f"{type(error).__name__}: {error}")
                 continue
@@ -271,7 +287,7 @@ def main():
     through_proxy = {}
     try:
         db = copy_database(cached_database("loadtest", args.events), workdir)
-        env = production_env(db)
+        env = {**production_env(db), **suggesting.UNTHROTTLED}
         port = free_port()
         log_path = workdir / "gunicorn.log"
         log = open(log_path, "w")  # noqa: SIM115 (closed when gunicorn stops)
@@ -348,14 +364,14 @@ def main():
         # req/s: responses within the DURATION window (as wrk counts); the requests still in
         # flight at the deadline are waited for and counted in requests, latency and errors.
         print(
-            f"\n{'endpoint':<18} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
+            f"\n{'endpoint':<24} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
         )
         for name, _, _ in ENDPOINTS:
             ok, errors = results.latencies[name], results.errors[name]
             count = len(ok) + len(errors)
             total_errors += len(errors)
             print(
-                f"{name:<18} {count:>9} {results.in_window[name] / args.duration:>8.1f} "
+                f"{name:<24} {count:>9} {results.in_window[name] / args.duration:>8.1f} "
                 f"{percentile(ok, 0.5) * 1000:>8.0f} "
                 f"{percentile(ok, 0.99) * 1000:>8.0f} {len(errors):>7}"
             )
@@ -366,7 +382,7 @@ def main():
         )
         in_window = sum(results.in_window.values())
         print(
-            f"{'all':<18} {all_requests:>9} {in_window / args.duration:>8.1f}"
+            f"{'all':<24} {all_requests:>9} {in_window / args.duration:>8.1f}"
             f"   ({elapsed:.1f} s with the in-flight requests drained)"
         )
         print(
@@ -399,6 +415,8 @@ def main():
         )
         for message in sorted(set(written["failures"]))[:5]:
             print(f"    {written['failures'].count(message)} × {message}")
+        lost += [f"suggestion {m}" for m in suggesting.lost_suggestions(db, results.suggested)]
+        print(f"readers' suggestions: {len(results.suggested)} thanked for, all to be stored")
         for message in lost[:10]:
             print(f"    lost: {message}")
         total_errors += len(written["failures"])
