@@ -324,10 +324,13 @@ def test_a_change_of_what_readers_are_not_told_is_no_correction(client, editor, 
     assert not Correction.objects.exists()
 
 
-def test_the_corrections_page_in_french_and_bad_pages(client, editor, event):
+def test_the_record_in_french_and_bad_pages(client, editor, event):
     correct(client, editor, event, start="2017-05-30", correction_note="Un jour plus tard.")
     client.logout()
-    page = client.get("/fr" + reverse("timeline:corrections"))
-    assert page.status_code == 200 and "Rectifié le" in page.text and "date" in page.text
-    assert client.get(reverse("timeline:corrections"), {"page": "x"}).status_code == 400
-    assert client.get(reverse("timeline:corrections"), {"page": "9"}).status_code == 400
+    page = client.get(f"/fr/events/{event.slug}/").text
+    assert "Rectifié le" in page
+    assert "Un jour plus tard. <span class=\"role\">(date)</span>" in page
+    listing = client.get("/fr/corrections/")
+    assert listing.status_code == 200 and "<h1>Rectifications</h1>" in listing.text
+    assert client.get("/corrections/", {"page": "x"}).status_code == 400
+    assert client.get("/corrections/", {"page": "9"}).status_code == 400
