@@ -196,5 +196,5 @@ def scripts_of(html):
 def test_each_page_loads_the_scripts_of_its_jobs_only(client, dataset):
     dashboard = client.get(reverse("timeline:dashboard")).text
     embed = client.get(EMBED).text
-    assert scripts_of(dashboard) == ["chart", "page", "embed-code"]
-    assert scripts_of(embed) == ["chart", "page", "embed-height"]
+    assert scripts_of(dashboard) == ["chart", "page", "picture", "embed-code", "cite"]
+    assert scripts_of(embed) == ["chart", "page", "picture", "embed-height"]

@@ -154,7 +154,9 @@ def test_the_french_chart_speaks_french(client, dataset):
         "plotly-locale-fr-4",
         "chart",
         "page",
+        "picture",
         "embed-code",
+        "cite",
     ]
     description = re.search(
         r'<figcaption id="chart-description"[^>]*>(.*?)</figcaption>', response.text, re.S

@@ -82,11 +82,14 @@ def latin_words(text):
 
 def proper_names():
     """Latin-script words a Russian page may show: the sources' publishers, authors, titles
-    and quoted passages (an event's sources, in their own words), the other languages'
-    names in the switcher (each in its own language), the names of formats and licence."""
+    and quoted passages (an event's sources, in their own words) and addresses, the other
+    languages' names in the switcher (each in its own language), the names of formats and
+    licence."""
     words = {"CSV", "JSON", "API", "TimelineJS", "Atom", "CC", "BY", "oEmbed", "Plotly", "Ctrl"}
+    words |= {"PNG", "SVG", "BibTeX", "RIS", "CSL"}
     words |= latin_words(" ".join(name for _code, name in settings.LANGUAGES))
-    for texts in Source.objects.values_list("publisher", "author", "title", "quote"):
+    # Addresses are code (the printed list gives each source's URL).
+    for texts in Source.objects.values_list("publisher", "author", "title", "quote", "url"):
         words |= latin_words(" ".join(texts))
     # Brands Russian writes in Latin letters too (RT, Sputnik): the same name in Russian.
     words |= latin_words(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, embed, suggestions, views
+from . import api, embed, feeds, suggestions, views
 
 app_name = "timeline"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("api/events/", api.events_json, name="api-events"),
     path("api/events.csv", api.events_csv, name="api-events-csv"),
     path("api/timelinejs.json", api.timelinejs_json, name="api-timelinejs"),
+    path("feeds/events.atom", feeds.events_feed, name="feed-events"),
 ]
