@@ -334,3 +334,28 @@ def test_the_record_in_french_and_bad_pages(client, editor, event):
     assert listing.status_code == 200 and "<h1>Rectifications</h1>" in listing.text
     assert client.get("/corrections/", {"page": "x"}).status_code == 400
     assert client.get("/corrections/", {"page": "9"}).status_code == 400
+
+
+def test_the_corrections_feed_lists_the_record_newest_first(client, editor, event):
+    import feedparser
+
+    other = factories.event("Lavrov in Paris", date(2017, 6, 1))
+    correct(client, editor, event, start="2017-05-30", correction_note="A day later.")
+    correct(client, editor, other, title_en="Lavrov visits Paris", correction_minor="on")
+    correct(client, editor, other, summary_en="Talks on Syria.")
+    client.logout()
+    response = client.get(reverse("timeline:feed-corrections"))
+    parsed = feedparser.parse(response.content)
+    assert parsed.bozo == 0 and parsed.version == "atom10"
+    assert [e.title for e in parsed.entries] == [
+        "Corrected: Lavrov visits Paris",
+        "Corrected: Macron receives Putin",
+    ]
+    assert "Talks" not in parsed.entries[0].content[0].value  # what changed, not the text
+    assert "summary" in parsed.entries[0].content[0].value
+    assert "A day later. (date)" in parsed.entries[1].content[0].value
+    assert len({e.id for e in parsed.entries}) == 2
+    page = client.get(reverse("timeline:corrections")).text
+    assert 'type="application/atom+xml"' in page and "/feeds/corrections.atom" in page
+    french = feedparser.parse(client.get("/fr/feeds/corrections.atom").content)
+    assert french.entries[0].title == "Rectifié\u00a0: Lavrov visits Paris"

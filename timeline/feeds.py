@@ -21,13 +21,17 @@ from django.utils import feedgenerator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_safe
 
 from . import selectors
 from .corrections import first_published
 from .embed import timeline_title, with_query
 from .endpoints import data_endpoint
+from .http_cache import DATA, cached_publicly, every_country
 from .interchange.sanitize import summary_html
 from .models import Correction
+from .public_record import public_corrections
 
 MAX_ENTRIES = 50
 # The year in the entries' tag URIs (RFC 4151): when this site began to mint them. It must
@@ -160,6 +164,64 @@ def source_html(source):
 def events_feed(request, form):
     """/feeds/events.atom: the Atom feed of the view the filters describe."""
     feed = EventsFeed(request, form).get_feed(None, request)
+    response = HttpResponse(content_type=feed.content_type)
+    feed.write(response, "utf-8")
+    return response
+
+
+class CorrectionsFeed(Feed):
+    """The public record of corrections (/feeds/corrections.atom), newest first: one entry
+    per correction, whose id stays the correction's whatever its event becomes."""
+
+    feed_type = AtomWithContent
+
+    def __init__(self, request):
+        self.request = request
+        self.corrections = list(public_corrections()[:MAX_ENTRIES])
+
+    def title(self):
+        return gettext("Corrections: diplomatic relations timeline")
+
+    def link(self):
+        return reverse("timeline:corrections")
+
+    def feed_url(self):
+        return reverse("timeline:feed-corrections")
+
+    def items(self):
+        return self.corrections
+
+    def item_title(self, correction):
+        return gettext("Corrected: %(title)s") % {"title": correction.event.localized_title}
+
+    def item_link(self, correction):
+        return correction.event.get_absolute_url()
+
+    def item_guid(self, correction):
+        host, _port = split_domain_port(self.request.get_host())
+        return f"tag:{host or 'localhost'},{TAG_YEAR}:correction/{correction.pk}"
+
+    def item_pubdate(self, correction):
+        return correction.corrected_at
+
+    def item_updateddate(self, correction):
+        return correction.corrected_at
+
+    def item_description(self, correction):
+        return None
+
+    def item_extra_kwargs(self, correction):
+        facts = correction.facts_display
+        what = f"{correction.note} ({facts})" if correction.note else facts
+        return {"content": format_html("<p>{}</p><p>{}</p>", correction.event.date_display, what)}
+
+
+@require_safe
+@cached_publicly(DATA, every_country)  # a correction changes its event's countries' tokens
+@gzip_page
+def corrections_feed(request):
+    """/feeds/corrections.atom: the corrections readers are told about, newest first."""
+    feed = CorrectionsFeed(request).get_feed(None, request)
     response = HttpResponse(content_type=feed.content_type)
     feed.write(response, "utf-8")
     return response

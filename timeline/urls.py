@@ -19,4 +19,5 @@ urlpatterns = [
     path("api/events.csv", api.events_csv, name="api-events-csv"),
     path("api/timelinejs.json", api.timelinejs_json, name="api-timelinejs"),
     path("feeds/events.atom", feeds.events_feed, name="feed-events"),
+    path("feeds/corrections.atom", feeds.corrections_feed, name="feed-corrections"),
 ]
