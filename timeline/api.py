@@ -20,11 +20,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_safe
 
-from . import search, selectors
-from .endpoints import bad_request, data_endpoint
+from . import citations, search, selectors
+from .endpoints import bad_request, cors, data_endpoint
 from .figures import overview_for
-from .forms import ListPage, counted_page
+from .forms import ListPage, TimelineFilter, counted_page
 from .interchange.sanitize import text_and_html
 from .interchange.timelinejs_export import build_timelinejs
 from .languages import exported_name, translated_codes, versions
@@ -335,3 +338,44 @@ def index(request):
         },
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+# --- citations (timeline/citations.py) ---------------------------------------------------
+class CiteForm(forms.Form):
+    format = forms.ChoiceField(choices=[(name, name) for name in citations.FORMATS])
+
+
+def citation_download(items, name, request):
+    """The items in the asked `format`, as a file to save; 400 naming `format` if bad."""
+    chosen = CiteForm(request.GET)
+    if not chosen.is_valid():
+        return bad_request(chosen)
+    kind = chosen.cleaned_data["format"]
+    write = {"csl-json": citations.csl_json, "bibtex": citations.bibtex, "ris": citations.ris}
+    content_type, extension = citations.FORMATS[kind]
+    response = HttpResponse(write[kind](items), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+    return cors(response)
+
+
+# Not kept in the response cache: a citation carries the day it was accessed.
+@require_safe
+@gzip_page
+def cite_view(request):
+    """/api/cite?<filters>&format=…: the citation of a filtered view."""
+    form = TimelineFilter(request.GET)
+    if not form.is_valid():
+        return bad_request(form)
+    name = "timeline-" + "-".join(form.pair_codes).lower()
+    return citation_download(citations.view_items(form, request), name, request)
+
+
+@require_safe
+@gzip_page
+def cite_event(request, slug):
+    """/api/events/<slug>/cite?format=…: an event's citation, then its sources'."""
+    event = selectors.event_with_sources(slug)
+    if event is None:
+        message = _("No published event has this address.")
+        return cors(JsonResponse({"error": message, "errors": {"slug": [message]}}, status=404))
+    return citation_download(citations.event_items(event, request), event.slug, request)

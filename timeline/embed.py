@@ -14,7 +14,7 @@ from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import get_language_from_path, gettext, override
+from django.utils.translation import get_language_from_path, override
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_safe
 from .figures import timeline_for
 from .forms import TimelineFilter
 from .http_cache import DATA, PAGE, cached_publicly, every_country
+from .naming import timeline_title, with_query
 from .views import dashboard_context, wants_partial
 
 DEFAULT_WIDTH = 800
@@ -33,27 +34,11 @@ EMBED_CHROME_PX = 440
 PROVIDER_NAME = "Diplomatic relations timeline"
 
 
-def timeline_title(pair_label, summary=""):
-    """ "France – Russia: diplomatic relations timeline", with the narrowing filters in words
-    when there are some ("France – Russia · Syria and Aleppo: …"), in the active language:
-    the title of the dashboard, the embed, their oEmbed answer and their link previews."""
-    if summary:
-        return gettext("%(pair_label)s · %(filter_summary)s: diplomatic relations timeline") % {
-            "pair_label": pair_label,
-            "filter_summary": summary,
-        }
-    return gettext("%(pair_label)s: diplomatic relations timeline") % {"pair_label": pair_label}
-
-
 def allow_framing(response):
     """Let the embedding sites frame this response, and only them."""
     origins = settings.EMBED_ALLOWED_ORIGINS or ["*"]
     response._csp_config = {**settings.SECURE_CSP, "frame-ancestors": origins}
     return response
-
-
-def with_query(path, query):
-    return f"{path}?{query}" if query else path
 
 
 def embed_code(src, title, width=DEFAULT_WIDTH, height=DEFAULT_HEIGHT):

@@ -26,11 +26,11 @@ from django.views.decorators.http import require_safe
 
 from . import selectors
 from .corrections import first_published
-from .embed import timeline_title, with_query
 from .endpoints import data_endpoint
 from .http_cache import DATA, cached_publicly, every_country
 from .interchange.sanitize import summary_html
 from .models import Correction
+from .naming import timeline_title, with_query
 from .public_record import public_corrections
 
 MAX_ENTRIES = 50

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .embed import with_query
+from .naming import with_query
 
 
 def caption(request, form, credit):

@@ -18,6 +18,9 @@ urlpatterns = [
     path("api/events/", api.events_json, name="api-events"),
     path("api/events.csv", api.events_csv, name="api-events-csv"),
     path("api/timelinejs.json", api.timelinejs_json, name="api-timelinejs"),
+    path("api/cite", api.cite_view, name="api-cite"),
+    path("api/events/<slug:slug>/cite", api.cite_event, name="api-event-cite"),
+    path("cite/", views.cite_dialog, name="cite"),
     path("feeds/events.atom", feeds.events_feed, name="feed-events"),
     path("feeds/corrections.atom", feeds.corrections_feed, name="feed-corrections"),
 ]

@@ -15,12 +15,13 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
-from . import selectors
+from . import citations, selectors
 from .credit import credit_of
 from .dates import format_date
 from .endpoints import bad_request, data_endpoint
@@ -28,6 +29,7 @@ from .figures import cached_for, timeline_for
 from .forms import ChartWindow, ListPage, TimelineFilter, counted_page
 from .http_cache import PAGE, cached_publicly, every_country
 from .models import Participation
+from .naming import with_query
 from .pairs import DEFAULT_PAIR, normalise_pair
 from .permalinks import Moved, Withdrawn, former_address
 from .public_record import public_corrections
@@ -222,6 +224,42 @@ def current_pair(request, event):
     if set(DEFAULT_PAIR.split("-")) <= set(codes) or len(codes) < 2:
         return DEFAULT_PAIR
     return f"{codes[0]}-{codes[1]}"
+
+
+@require_safe
+@gzip_page
+def cite_dialog(request):
+    """The Cite dialog's body (htmx) or page: the citation of an event (?event=<slug>) or
+    of the filtered view, in each style, with the downloads. Not kept in the response
+    cache: a citation carries the day it was accessed."""
+    slug = request.GET.get("event", "").strip()
+    form = None
+    if slug:
+        event = selectors.event_with_sources(slug)
+        if event is None:
+            raise Http404("No published event here.")
+        items = citations.event_items(event, request)
+        downloads = reverse("timeline:api-event-cite", args=[event.slug]) + "?"
+    else:
+        form = TimelineFilter(request.GET)
+        if not form.is_valid():
+            template = "timeline/cite.html" + ("#cite-body" if wants_partial(request) else "")
+            return render(request, template, {"form": form}, status=400)
+        items = citations.view_items(form, request)
+        downloads = with_query(reverse("timeline:api-cite"), form.query_string())
+        downloads += "&" if form.query_string() else "?"
+    context = {
+        "styles": [
+            (key, label, citations.formatted(items, key)) for key, label in citations.STYLES.items()
+        ],
+        "downloads": [(name, f"{downloads}format={name}") for name in citations.FORMATS],
+        "version": items[0]["version"],
+        "accessed": format_date(timezone.localdate()),
+        "cites_event": bool(slug),
+        "form": form,
+    }
+    template = "timeline/cite.html" + ("#cite-body" if wants_partial(request) else "")
+    return render(request, template, context)
 
 
 CORRECTIONS_PAGE_SIZE = 50

@@ -8,9 +8,8 @@ from ..embed import (
     embed_code,
     oembed_discovery_url,
     sized,
-    timeline_title,
-    with_query,
 )
+from ..naming import timeline_title, with_query
 
 register = template.Library()
 
