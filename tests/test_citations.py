@@ -4,8 +4,10 @@ read back with a real parser."""
 
 import json
 from datetime import date
+from pathlib import Path
 
 import bibtexparser
+import jsonschema
 import pytest
 import rispy
 from django.db import connection
@@ -19,8 +21,10 @@ from .xss_corpus import PAYLOADS
 
 pytestmark = pytest.mark.django_db
 
-# The item types of CSL 1.0.2 (schemas/input/csl-data.json), for the types we write.
-CSL_TYPES = {"webpage", "dataset", "article-newspaper", "article"}
+# CSL's schema of its input data, vendored from citation-style-language/schema (MIT licence,
+# commit e3ce254, schemas/input/csl-data.json).
+CSL_SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "csl-data.json").read_text())
+CSL_TYPES = set(CSL_SCHEMA["items"]["properties"]["type"]["enum"])
 
 
 @pytest.fixture
@@ -91,6 +95,9 @@ def test_the_csl_json_has_what_csl_requires(client, event):
     response = event_cite(client, event, "csl-json")
     assert response["Content-Type"].startswith("application/vnd.citationstyles.csl+json")
     items = json.loads(response.content)
+    jsonschema.validate(items, CSL_SCHEMA)  # CSL 1.0's own schema of its input data
+    view = json.loads(cite(client, "/api/cite", format="csl-json").content)
+    jsonschema.validate(view, CSL_SCHEMA)
     assert len({item["id"] for item in items}) == len(items) == 3
     for item in items:
         assert item["type"] in CSL_TYPES and item["title"]
