@@ -69,7 +69,8 @@ def test_the_bibtex_parses_with_one_entry_per_item(client, event):
     assert fields["urldate"].value == timezone.localdate().isoformat()
     assert fields["version"].value.isdigit()
     tass = next(e for e in sources if "TASS" in e.fields_dict.get("publisher", Field()).value)
-    assert r"Putin \& Macron \{tour\} 100\% the exhibition" in tass.fields_dict["title"].value
+    title = r"Putin \& Macron \textbraceleft{}tour\textbraceright{} 100\% the exhibition"
+    assert title in tass.fields_dict["title"].value
 
 
 class Field:
@@ -123,7 +124,7 @@ def test_the_text_names_title_site_permalink_version_and_access_date(
     assert title in html
     assert f"http://testserver{prefix}/events/{event.slug}/" in html
     assert accessed in html
-    assert html.count("Chicago") >= 1 and "APA" in html
+    assert "cite-chicago-author-date-text" in html and "cite-apa-text" in html
     version = json.loads(event_cite(client, event, "csl-json").content)[0]["version"]
     assert version in html
     if prefix == "/ru":  # the genitive CSL cannot write: "4 декабря", not "4 декабрь"
@@ -134,7 +135,7 @@ def test_a_view_is_cited_with_its_filters(client, event):
     params = {"kind": "meeting", "from": "2014-01-01", "format": "csl-json"}
     (item,) = json.loads(cite(client, "/api/cite", **params).content)
     assert item["type"] == "dataset"
-    assert item["URL"] == "http://testserver/?from=2014-01-01&kind=meeting"
+    assert item["URL"] == "http://testserver/?pair=FR-RU&from=2014-01-01&kind=meeting"
     assert "meeting" in item["title"] and "1 January 2014" in item["title"]
     html = cite(client, "/cite/", kind="meeting", **{"from": "2014-01-01"}).text
     assert "/api/cite?from=2014-01-01&amp;kind=meeting&amp;format=bibtex" in html
@@ -166,7 +167,9 @@ def test_bad_input_is_named(client, event, path, params, status, parameter):
 def test_a_draft_is_never_cited(client):
     draft = factories.event("Secret plan", date(2017, 1, 1), state=Event.State.DRAFT)
     assert client.get(f"/api/events/{draft.slug}/cite", {"format": "ris"}).status_code == 404
-    assert client.get("/cite/", {"event": draft.slug}).status_code == 404
+    missing = client.get("/cite/", {"event": draft.slug}, headers={"HX-Request": "true"})
+    assert missing.status_code == 404 and "<html" not in missing.text
+    assert "no published event has this address" in missing.text
     assert "Secret plan" not in client.get("/api/cite", {"format": "ris"}).content.decode()
 
 

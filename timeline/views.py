@@ -236,8 +236,9 @@ def cite_dialog(request):
     form = None
     if slug:
         event = selectors.event_with_sources(slug)
-        if event is None:
-            raise Http404("No published event here.")
+        if event is None:  # a fragment, not a 404 page, for the dialog to show
+            template = "timeline/cite.html" + ("#cite-body" if wants_partial(request) else "")
+            return render(request, template, {"missing": True}, status=404)
         items = citations.event_items(event, request)
         downloads = reverse("timeline:api-event-cite", args=[event.slug]) + "?"
     else:

@@ -17,7 +17,7 @@ def test_the_dashboard_cites_its_view_and_copies_it(open_page, page):
     expect(dialog).to_be_visible()
     chicago = dialog.locator("#cite-chicago-author-date-text")
     expect(chicago).to_contain_text("Syria and Aleppo")
-    expect(chicago).to_contain_text("/?dispute=syria")
+    expect(chicago).to_contain_text("/?pair=FR-RU&dispute=syria")
     expect(chicago).to_contain_text("Accessed")
     dialog.get_by_role("button", name="Copy (APA)").click()
     expect(dialog.locator("[role=status]").nth(1)).to_have_text("Copied.")
