@@ -195,3 +195,10 @@ def test_the_view_citation_costs_the_same_queries_for_3_and_30_events(client):
         return len(captured)
 
     assert queries(3) == queries(30)
+
+
+def test_the_dialog_follows_an_edit_of_the_event(client, event):
+    assert "Macron receives Putin (29 May" in cite(client, "/cite/", event=event.slug).text
+    event.title_en = "Macron welcomes Putin"
+    event.save()
+    assert "Macron welcomes Putin (29 May" in cite(client, "/cite/", event=event.slug).text

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
-from . import citations, selectors
+from . import caching, citations, selectors
 from .credit import credit_of
 from .dates import format_date
 from .endpoints import bad_request, data_endpoint
@@ -249,10 +249,15 @@ def cite_dialog(request):
         items = citations.view_items(form, request)
         downloads = with_query(reverse("timeline:api-cite"), form.query_string())
         downloads += "&" if form.query_string() else "?"
+    # citeproc-py takes ~100 ms for an event and its sources: kept per address, host, day
+    # (the access date) and data version.
+    texts = caching.cached(
+        ["cite", request.get_host(), request.get_full_path(), timezone.localdate()],
+        lambda: {key: citations.formatted(items, key) for key in citations.STYLES},
+        codes=caching.EVERY,
+    )
     context = {
-        "styles": [
-            (key, label, citations.formatted(items, key)) for key, label in citations.STYLES.items()
-        ],
+        "styles": [(key, label, texts[key]) for key, label in citations.STYLES.items()],
         "downloads": [(name, f"{downloads}format={name}") for name in citations.FORMATS],
         "version": items[0]["version"],
         "accessed": format_date(timezone.localdate()),
