@@ -95,6 +95,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Innermost, so that its process_exception sees a view's database errors first: an
+    # unreachable or busy database is a short 503 in the page's language, not a 500.
+    "timeline.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "diplomacy_site.urls"
@@ -125,6 +128,14 @@ DATABASES = {
         env="DATABASE_URL", default=f"sqlite:///{SQLITE_PATH}", conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A restarted server: each worker checks its kept connection before reusing it and
+    # reconnects by itself; an unreachable one fails within seconds (a 503, timeline/
+    # unavailable.py) instead of holding the request for the operating system's timeout.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DATABASE_CONNECT_TIMEOUT", 3
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -171,11 +182,13 @@ STORAGES = {
 
 # Local memory (per process) by default; Redis, shared by every worker, when REDIS_URL is set
 # (redis://host:port/db). Either way cached figures are keyed by a token in the database
-# (timeline/caching.py), so a curator's change is seen at once by every worker.
+# (timeline/caching.py), so a curator's change is seen at once by every worker. A Redis that
+# stops is a cache miss, not an error, and the throttles refuse meanwhile
+# (timeline/resilient_cache.py: 0.5 s timeouts, asked again 2 s after a failure).
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "timeline.resilient_cache.ResilientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "diplomacy",
         }

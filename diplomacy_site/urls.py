@@ -16,3 +16,7 @@ urlpatterns = [
     path("", include("timeline.urls")),
     prefix_default_language=False,
 )
+
+# A database error raised outside a view (a middleware saving the session) is a 503 too,
+# like the views' (timeline/unavailable.py); anything else is Django's plain 500.
+handler500 = "timeline.unavailable.server_error"

@@ -80,7 +80,7 @@ def test_the_cache_is_local_memory_unless_redis_url_is_set():
     assert json.loads(local.stdout)[0] == "django.core.cache.backends.locmem.LocMemCache"
     redis = run_python(code, SECRET_KEY="x", REDIS_URL="redis://127.0.0.1:6379/2")
     assert json.loads(redis.stdout) == [
-        "django.core.cache.backends.redis.RedisCache",
+        "timeline.resilient_cache.ResilientRedisCache",
         "redis://127.0.0.1:6379/2",
     ]
 

@@ -329,7 +329,7 @@ def test_the_record_in_french_and_bad_pages(client, editor, event):
     client.logout()
     page = client.get(f"/fr/events/{event.slug}/").text
     assert "Rectifié le" in page
-    assert "Un jour plus tard. <span class=\"role\">(date)</span>" in page
+    assert 'Un jour plus tard. <span class="role">(date)</span>' in page
     listing = client.get("/fr/corrections/")
     assert listing.status_code == 200 and "<h1>Rectifications</h1>" in listing.text
     assert client.get("/corrections/", {"page": "x"}).status_code == 400

@@ -10,16 +10,19 @@ accounts without locking a whole newsroom behind one address out after a few typ
 Counters live in Django's cache (locmem by default; use a shared cache such as Redis or the
 database cache when several server processes run). The address is REMOTE_ADDR: behind a
 reverse proxy, have the proxy set it (or leave the per-username limit to do the work).
+When that cache cannot be reached the throttle fails safe: every attempt is refused with a
+message saying so (`resilient_cache.security_cache`), rather than let unlimited ones through.
 """
 
 import time
 
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from .resilient_cache import CacheUnavailable, security_cache
 
 ADDRESS_FACTOR = 4
 
@@ -48,6 +51,7 @@ def client_address(request):
 def seconds_locked(username, address):
     """Seconds until these credentials may try again; 0 when they are not locked."""
     wait = 0
+    cache = security_cache()
     for key, limit in _keys(username, address):
         if cache.get(f"{key}:count", 0) >= limit:
             since = cache.get(f"{key}:since") or time.time()
@@ -58,6 +62,7 @@ def seconds_locked(username, address):
 def record_failure(username, address):
     """Count one failure. The window starts at the first failure and is not extended."""
     now = time.time()
+    cache = security_cache()
     for key, _unused in _keys(username, address):
         cache.add(f"{key}:since", now, timeout=_window())
         cache.add(f"{key}:count", 0, timeout=_window())
@@ -70,7 +75,7 @@ def record_failure(username, address):
 def clear_failures(username):
     if username:
         key = f"login-failures:user:{username.strip().lower()}"
-        cache.delete_many([f"{key}:count", f"{key}:since"])
+        security_cache().delete_many([f"{key}:count", f"{key}:since"])
 
 
 class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
@@ -82,9 +87,17 @@ class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
             "Too many failed login attempts. For your security, logging in is paused: "
             "try again in %(minutes)s."
         ),
+        "unavailable": _("The login service is briefly unavailable; try again in a minute."),
     }
 
     def clean(self):
+        try:
+            return self.throttled_clean()
+        except CacheUnavailable:
+            # The counters cannot be read or kept: refuse, whatever the password.
+            raise ValidationError(self.error_messages["unavailable"], code="unavailable") from None
+
+    def throttled_clean(self):
         username = self.cleaned_data.get("username")
         address = client_address(self.request)
         wait = seconds_locked(username, address)

@@ -4,8 +4,9 @@ A suggestion is stored as plain text for the editors (the admin's queue, admin/s
 and changes nothing by itself. The form takes no login, so it guards itself: CSRF (its page
 is never cached, so it carries a token), a honeypot field that people never see, length
 limits, http(s) addresses only, and a throttle per client address and per event, counted in
-the shared cache (429 with Retry-After past it). Editors get an e-mail about new
-suggestions at most once per SUGGESTION_NOTIFY_MINUTES.
+the shared cache (429 with Retry-After past it; 503 with Retry-After while that cache cannot
+be reached, rather than no limit at all). Editors get an e-mail about new suggestions at most
+once per SUGGESTION_NOTIFY_MINUTES.
 """
 
 import logging
@@ -17,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.core.validators import URLValidator
+from django.db import DatabaseError
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,6 +29,7 @@ from django.views.decorators.http import require_http_methods
 from . import roles
 from .login_throttle import client_address
 from .models import Event, Suggestion
+from .resilient_cache import CacheUnavailable, security_cache
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +80,7 @@ def _counter_keys(request, event):
 def seconds_to_wait(request, event):
     """0 if this client may suggest now, else the seconds until its window ends."""
     wait = 0
+    cache = security_cache()
     for key, limit in _counter_keys(request, event):
         if cache.get(key, 0) >= limit:
             since = cache.get(f"{key}:since") or time.time()
@@ -87,6 +91,7 @@ def seconds_to_wait(request, event):
 def count_suggestion(request, event):
     """Count one stored suggestion; a window starts at its first suggestion."""
     window = settings.SUGGESTION_WINDOW_SECONDS
+    cache = security_cache()
     for key, _limit in _counter_keys(request, event):
         if cache.add(key, 0, window):
             cache.set(f"{key}:since", time.time(), window)
@@ -106,16 +111,31 @@ def notify_editors(request):
     editors = get_user_model().objects.filter(
         is_active=True, groups__name=roles.EDITOR, email__gt=""
     )
-    recipients = sorted(set(editors.values_list("email", flat=True)))
+    try:  # the suggestion is stored: a database that fails now must not say otherwise
+        recipients = sorted(set(editors.values_list("email", flat=True)))
+        waiting = Suggestion.objects.filter(state=Suggestion.State.NEW).count()
+    except DatabaseError as error:
+        log.warning("Could not read whom to e-mail about new suggestions: %s", error)
+        return
     if not recipients:
         return
-    waiting = Suggestion.objects.filter(state=Suggestion.State.NEW).count()
     queue = request.build_absolute_uri(reverse("admin:timeline_suggestion_changelist"))
     body = _("%(n)s readers' suggestions wait in the queue: %(url)s") % {"n": waiting, "url": queue}
     try:
         send_mail(_("New readers' suggestions"), body, None, recipients)
     except OSError:
         log.exception("Could not e-mail the editors about new suggestions")
+
+
+def unavailable(request, form, context, template):
+    """503: the throttle's counters cannot be read, so nothing is taken (the reader's text
+    stays in the form, to send again)."""
+    form.add_error(
+        None, _("Suggestions are briefly unavailable: please send yours again in a minute.")
+    )
+    response = render(request, template, context, status=503)
+    response["Retry-After"] = "60"
+    return response
 
 
 def too_many(request, form, context, template):
@@ -143,11 +163,17 @@ def suggest(request, slug=None):
     context = {"form": form, "event": event}
     if request.method != "POST":
         return render(request, template, context)
-    if seconds_to_wait(request, event):
-        return too_many(request, form, context, template)
+    try:
+        if seconds_to_wait(request, event):
+            return too_many(request, form, context, template)
+    except CacheUnavailable:
+        return unavailable(request, form, context, template)
     if not form.is_valid():
         return render(request, template, context, status=400)
     form.save()
-    count_suggestion(request, event)
+    try:
+        count_suggestion(request, event)
+    except CacheUnavailable:  # stored all the same: say so (the next one is refused)
+        log.warning("A suggestion was stored but not counted: the cache cannot be reached")
     notify_editors(request)
     return render(request, template, {**context, "received": True})

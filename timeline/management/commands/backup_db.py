@@ -4,8 +4,14 @@ SQLite: the online backup API (`sqlite3.Connection.backup`) copies the database 
 read transaction; in WAL mode writers are not blocked meanwhile. The copy is switched out of
 WAL so it is one self-contained file, checked (`PRAGMA quick_check`), then renamed into place.
 PostgreSQL: `pg_dump --format=custom`, also written beside and renamed when complete.
+
+Either way the copy is written under a temporary name (`….partial`), flushed to the disk and
+only then renamed: a full disk or a failure half-way leaves no half-written file under a
+backup's name (the temporary one is removed), the earlier backups are not touched, and the
+command says which folder and why, with a non-zero exit.
 """
 
+import errno
 import os
 import re
 import sqlite3
@@ -30,7 +36,10 @@ def engine():
 def backup_path(directory, prefix="db"):
     suffix = ".sqlite3" if engine() == "sqlite" else ".dump"
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CommandError(f"Cannot make the backup folder {directory}: {reason(error)}.") from None
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     path = directory / f"{prefix}-{stamp}{suffix}"
     n = 1
@@ -79,29 +88,61 @@ def sqlite_copy(source_path, target_path, *, journal_mode):
         source.close()
 
 
+def reason(error):
+    """An OSError or SQLite error in words ("No space left on device")."""
+    if isinstance(error, OSError) and error.errno is not None:
+        return os.strerror(error.errno)
+    return str(error)
+
+
+def write_copy(partial):
+    """The backup into `partial`, complete (sqlite_copy checks it; pg_dump says so)."""
+    if engine() == "sqlite":
+        live = connection.settings_dict["NAME"]
+        if not Path(live).exists():
+            raise CommandError(f"There is no database to back up at {live}.")
+        sqlite_copy(live, partial, journal_mode="DELETE")
+        return
+    args, env = postgres_args()
+    result = subprocess.run(
+        ["pg_dump", "--format=custom", f"--file={partial}", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        stderr = result.stderr.strip()
+        if "No space left" in stderr:
+            raise OSError(errno.ENOSPC, stderr)
+        raise CommandError(f"pg_dump failed: {stderr}")
+
+
+def fsync(path):
+    """Flush a file (or a folder's entries) to the disk, so a crash cannot lose it later."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def backup_database(directory=DEFAULT_DIR, prefix="db"):
     """Write a backup into `directory`; return its path."""
     path = backup_path(directory, prefix)
     partial = path.with_name(path.name + ".partial")
     try:
-        if engine() == "sqlite":
-            live = connection.settings_dict["NAME"]
-            if not Path(live).exists():
-                raise CommandError(f"There is no database to back up at {live}.")
-            sqlite_copy(live, partial, journal_mode="DELETE")
-        else:
-            args, env = postgres_args()
-            result = subprocess.run(
-                ["pg_dump", "--format=custom", f"--file={partial}", *args],
-                env=env,
-                capture_output=True,
-                text=True,
-            )
-            if result.returncode != 0:
-                raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
+        write_copy(partial)
+        fsync(partial)
         partial.rename(path)
+        fsync(path.parent)
+    except (OSError, sqlite3.Error) as error:
+        raise CommandError(
+            f"Could not write the backup in {path.parent}: {reason(error)}. Nothing was kept "
+            f"under {path.name} and the earlier backups there are untouched."
+        ) from None
     finally:
-        partial.unlink(missing_ok=True)
+        for leftover in (partial, Path(f"{partial}-journal")):
+            leftover.unlink(missing_ok=True)
     return path
 
 
