@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 # Settings for `make run`: local development on the embedded SQLite database.
 RUN_ENV := DEBUG=$${DEBUG-1}
 
-.PHONY: help run test lint format venv system-run system-test migrate dataset editor collectstatic messages clean backup restore loadtest bench
+.PHONY: help run test lint format venv system-run system-test migrate dataset editor collectstatic messages clean backup restore loadtest faulttest bench
 
 help:
 	@echo "make run    set up and serve the app on http://$(HOST):$(PORT)/ (SQLite, shipped dataset)"
@@ -18,6 +18,7 @@ help:
 	@echo "make lint   ruff (lint, format check) and the templates; make format rewrites the code"
 	@echo "make backup / make restore FILE=backups/...   back up / put back the database"
 	@echo "make loadtest   gunicorn under $(CONNECTIONS) connections for $(DURATION) s while curators edit"
+	@echo "make faulttest  Redis, PostgreSQL, SQLite, disk and worker faults under load (FAST=1: CI's)"
 	@echo "make bench      server, browser, bytes and memory at 100 to 100,000 events, against"
 	@echo "                TimelineJS and vis-timeline; writes bench/README.md (SIZES=\"100 1000\", QUICK=1)"
 
@@ -101,6 +102,14 @@ PROXY ?=
 loadtest: collectstatic
 	$(if $(PROXY),@scripts/system-packages proxy)
 	$(PYTHON) bench/loadtest.py --duration $(DURATION) --connections $(CONNECTIONS) $(if $(ONLY),--only $(ONLY)) $(if $(WRITE_INTERVAL),--write-interval $(WRITE_INTERVAL)) $(if $(PROXY),--proxy)
+
+# Fault test: Redis stopping, PostgreSQL restarting, SQLite under a long import, a full disk
+# during a backup, bad or interrupted restores, killed workers (bench/faulttest.py), each on
+# loopback with the servers it starts and stops itself; fails on any lost write, 500 or
+# traceback. FAST=1 runs the scenarios cheap enough for CI (backup, restore: SQLite).
+FAST ?=
+faulttest: collectstatic
+	$(PYTHON) bench/faulttest.py $(if $(FAST),--fast) $(if $(ONLY),--only $(ONLY))
 
 # Benchmarks: the app against its floor, TimelineJS 3 and vis-timeline 8 (installed from npm
 # into bench/.cache/), per size of synthetic data; results in bench/README.md.
