@@ -11,7 +11,7 @@ import redis
 
 MISSING = (
     "redis-server is not installed (Debian package redis-server): the tests of a Redis that "
-    "stops need a real one. `.ci/run` installs it (scripts/system-packages ci) and runs them."
+    "stops need a real one. `make test` installs it (scripts/system-packages test)."
 )
 
 
@@ -62,7 +62,7 @@ def redis_server():
     """A running redis-server of this test's own, killed afterwards."""
     executable = shutil.which("redis-server")
     if executable is None:
-        pytest.skip(MISSING)
+        pytest.fail(MISSING)
     server = RedisServer(executable)
     server.start()
     yield server
