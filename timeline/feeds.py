@@ -50,13 +50,18 @@ def feed_title(pair_label, summary=""):
     return timeline_title(pair_label, summary)
 
 
-def entry_id(request, event):
-    """tag:<host>,2026:event/<pk>: the primary key, not the slug, so that the id survives a
-    new title or date. The same in every language: an entry is the event, its translations
-    are representations of it, and a reader following two languages' feeds should see one
-    entry per event, not two. Unique within a feed, since a feed lists an event once."""
+def tag_uri(request, kind, pk):
+    """tag:<host>,2026:<kind>/<pk> (RFC 4151): an entry's id for as long as the row lives."""
     host, _port = split_domain_port(request.get_host())
-    return f"tag:{host or 'localhost'},{TAG_YEAR}:event/{event.pk}"
+    return f"tag:{host or 'localhost'},{TAG_YEAR}:{kind}/{pk}"
+
+
+def entry_id(request, event):
+    """The primary key, not the slug, so that the id survives a new title or date. The
+    same in every language: an entry is the event, its translations are representations of
+    it, and a reader following two languages' feeds should see one entry per event, not
+    two. Unique within a feed, since a feed lists an event once."""
+    return tag_uri(request, "event", event.pk)
 
 
 class AtomWithContent(feedgenerator.Atom1Feed):
@@ -139,10 +144,9 @@ def entry_html(event):
         parts.append(format_html("<p>{}</p>", gettext("Cancelled: did not take place")))
     parts.append(mark_safe(summary_html(event.localized_summary)))  # escaped or sanitised
     for correction in event.corrections.all():
-        facts = correction.facts_display
         line = gettext("Corrected on %(date)s: %(fields)s.") % {
             "date": correction.date_display,
-            "fields": f"{correction.note} ({facts})" if correction.note else facts,
+            "fields": correction.in_words,
         }
         parts.append(format_html("<p>{}</p>", line))
     sources = list(event.sources.all())
@@ -198,8 +202,7 @@ class CorrectionsFeed(Feed):
         return correction.event.get_absolute_url()
 
     def item_guid(self, correction):
-        host, _port = split_domain_port(self.request.get_host())
-        return f"tag:{host or 'localhost'},{TAG_YEAR}:correction/{correction.pk}"
+        return tag_uri(self.request, "correction", correction.pk)
 
     def item_pubdate(self, correction):
         return correction.corrected_at
@@ -211,9 +214,8 @@ class CorrectionsFeed(Feed):
         return None
 
     def item_extra_kwargs(self, correction):
-        facts = correction.facts_display
-        what = f"{correction.note} ({facts})" if correction.note else facts
-        return {"content": format_html("<p>{}</p><p>{}</p>", correction.event.date_display, what)}
+        event_date = correction.event.date_display
+        return {"content": format_html("<p>{}</p><p>{}</p>", event_date, correction.in_words)}
 
 
 @require_safe

@@ -14,15 +14,14 @@ When that cache cannot be reached the throttle fails safe: every attempt is refu
 message saying so (`resilient_cache.security_cache`), rather than let unlimited ones through.
 """
 
-import time
-
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .resilient_cache import CacheUnavailable, security_cache
+from . import throttle
+from .resilient_cache import CacheUnavailable
 
 ADDRESS_FACTOR = 4
 
@@ -50,32 +49,17 @@ def client_address(request):
 
 def seconds_locked(username, address):
     """Seconds until these credentials may try again; 0 when they are not locked."""
-    wait = 0
-    cache = security_cache()
-    for key, limit in _keys(username, address):
-        if cache.get(f"{key}:count", 0) >= limit:
-            since = cache.get(f"{key}:since") or time.time()
-            wait = max(wait, int(since + _window() - time.time()) + 1)
-    return max(wait, 0)
+    return throttle.seconds_to_wait(_keys(username, address), _window())
 
 
 def record_failure(username, address):
     """Count one failure. The window starts at the first failure and is not extended."""
-    now = time.time()
-    cache = security_cache()
-    for key, _unused in _keys(username, address):
-        cache.add(f"{key}:since", now, timeout=_window())
-        cache.add(f"{key}:count", 0, timeout=_window())
-        try:
-            cache.incr(f"{key}:count")  # atomic in every cache backend Django ships
-        except ValueError:  # expired between add() and incr()
-            cache.set(f"{key}:count", 1, timeout=_window())
+    throttle.count(_keys(username, address), _window())
 
 
 def clear_failures(username):
     if username:
-        key = f"login-failures:user:{username.strip().lower()}"
-        security_cache().delete_many([f"{key}:count", f"{key}:since"])
+        throttle.forget([f"login-failures:user:{username.strip().lower()}"])
 
 
 class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):

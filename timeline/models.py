@@ -813,3 +813,8 @@ class Correction(models.Model):
         from .public_record import in_words  # which facts there are is decided there
 
         return in_words(self.fields)
+
+    @property
+    def in_words(self):
+        """ "The meeting was a day later. (date)", or "date" without a note: as feeds say it."""
+        return f"{self.note} ({self.facts_display})" if self.note else self.facts_display

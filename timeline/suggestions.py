@@ -10,7 +10,6 @@ once per SUGGESTION_NOTIFY_MINUTES.
 """
 
 import logging
-import time
 
 from django import forms
 from django.conf import settings
@@ -26,10 +25,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import roles
+from . import roles, throttle
 from .login_throttle import client_address
 from .models import Event, Suggestion
-from .resilient_cache import CacheUnavailable, security_cache
+from .resilient_cache import CacheUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -79,27 +78,14 @@ def _counter_keys(request, event):
 
 def seconds_to_wait(request, event):
     """0 if this client may suggest now, else the seconds until its window ends."""
-    wait = 0
-    cache = security_cache()
-    for key, limit in _counter_keys(request, event):
-        if cache.get(key, 0) >= limit:
-            since = cache.get(f"{key}:since") or time.time()
-            wait = max(wait, int(since + settings.SUGGESTION_WINDOW_SECONDS - time.time()) + 1)
-    return max(wait, 0)
+    return throttle.seconds_to_wait(
+        _counter_keys(request, event), settings.SUGGESTION_WINDOW_SECONDS
+    )
 
 
 def count_suggestion(request, event):
     """Count one stored suggestion; a window starts at its first suggestion."""
-    window = settings.SUGGESTION_WINDOW_SECONDS
-    cache = security_cache()
-    for key, _limit in _counter_keys(request, event):
-        if cache.add(key, 0, window):
-            cache.set(f"{key}:since", time.time(), window)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr: a new window
-            cache.set(key, 1, window)
-            cache.set(f"{key}:since", time.time(), window)
+    throttle.count(_counter_keys(request, event), settings.SUGGESTION_WINDOW_SECONDS)
 
 
 def notify_editors(request):

@@ -233,18 +233,17 @@ def cite_dialog(request):
     of the filtered view, in each style, with the downloads. Not kept in the response
     cache: a citation carries the day it was accessed."""
     slug = request.GET.get("event", "").strip()
+    template = "timeline/cite.html" + ("#cite-body" if wants_partial(request) else "")
     form = None
     if slug:
         event = selectors.event_with_sources(slug)
         if event is None:  # a fragment, not a 404 page, for the dialog to show
-            template = "timeline/cite.html" + ("#cite-body" if wants_partial(request) else "")
             return render(request, template, {"missing": True}, status=404)
         items = citations.event_items(event, request)
         downloads = reverse("timeline:api-event-cite", args=[event.slug]) + "?"
     else:
         form = TimelineFilter(request.GET)
         if not form.is_valid():
-            template = "timeline/cite.html" + ("#cite-body" if wants_partial(request) else "")
             return render(request, template, {"form": form}, status=400)
         items = citations.view_items(form, request)
         downloads = with_query(reverse("timeline:api-cite"), form.query_string())
@@ -264,7 +263,6 @@ def cite_dialog(request):
         "cites_event": bool(slug),
         "form": form,
     }
-    template = "timeline/cite.html" + ("#cite-body" if wants_partial(request) else "")
     return render(request, template, context)
 
 
